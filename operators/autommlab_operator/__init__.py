@@ -1,0 +1,1 @@
+"""Kubernetes operator for ModelRequest resources (kopf). Not built yet: see the issues."""

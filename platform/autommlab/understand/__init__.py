@@ -1,0 +1,13 @@
+"""Request understanding: text -> RequestConfig, with pluggable backends."""
+
+from autommlab.understand.base import (
+    ParseResult,
+    Parser,
+    available_parsers,
+    get_parser,
+    register_parser,
+)
+from autommlab.understand.schema import RequestConfig
+
+__all__ = ["ParseResult", "Parser", "RequestConfig", "available_parsers", "get_parser",
+           "register_parser"]

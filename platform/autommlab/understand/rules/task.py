@@ -1,0 +1,92 @@
+"""Which of the four tasks a request needs.
+
+Conventions: objects located and classified -> detection; pixel masks -> segmentation;
+joints / landmarks / skeletons / pose -> keypoint. "detect whether ..." asks for an
+image-level answer, so it is classification. Cues are weighted; a negated cue ("no need
+for boxes") counts against its task.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autommlab.tasks import Task
+
+_CUES: dict[str, list[tuple[str, float]]] = {
+    "keypoint": [
+        (r"key[\s-]?points?", 6), (r"landmarks?", 5), (r"pose[\s-]?estimat\w*", 6),
+        (r"(?:human|body|hand|head|animal|pet|cat|dog|horse|\w+)\s+poses?\b", 4),
+        (r"poses?\b(?!\s+(?:a|an|the|no|any|risks?|problems?|threats?|challenges?|hazards?|"
+         r"questions?|dangers?))", 3), (r"skeletons?", 5), (r"joints?\b", 4),
+        (r"(?:elbows?|knees?|wrists?|ankles?|shoulders?|hips?|fingertips?|knuckles?)", 2),
+        (r"\bpck\b|\boks\b|pckh", 5), (r"posture", 2), (r"limbs?", 2),
+        (r"body parts? (?:positions?|locations?|coordinates)", 4), (r"gait", 2),
+    ],
+    "segmentation": [
+        (r"segment\w*", 6), (r"(?:pixel|pixels)[\s-]?(?:level|wise|accurate|precise|by[\s-]pixel)",
+                             5), (r"per[\s-]?pixel", 5), (r"masks?\b", 4),
+        (r"\bmiou\b|mean iou|\bdice\b|jaccard|intersection over union|\biou\b", 4),
+        (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"which pixels", 5),
+        (r"exact (?:shape|extent|area|boundar\w*)", 3), (r"boundar(?:y|ies)", 1),
+        (r"area (?:covered|of)|coverage|how much of|extent of|fraction of the", 2),
+        (r"matting|parsing|label (?:each|every) pixel|paint", 3),
+    ],
+    "detection": [
+        (r"detect\w*", 3), (r"bounding[\s-]?box\w*|b-?boxes|bbox\w*|boxes\b|box (?:around|each)",
+                            6), (r"locat\w*|locali[sz]\w*|where\b|positions?\b", 3),
+        (r"\bm?ap(?:50|75)?\b|mean average precision|average precision", 3),
+        (r"count\w*|how many", 2), (r"spot\w*", 2), (r"find\w*", 1), (r"track\w*", 2),
+        (r"draw\w* (?:a )?(?:box|rectangle)", 5), (r"rectangles?", 3), (r"flag\w* (?:each|every|any)", 1),
+    ],
+    "classification": [
+        (r"classif\w*", 5), (r"categori[sz]\w*", 4), (r"recogni[sz]\w*", 2),
+        (r"(?:tell|decide|determine|check|predict|say|know|judge)\w* (?:whether|if)", 5),
+        (r"whether\b", 2), (r"sort\w* (?:\w+ )*?into|sort\w*", 2), (r"\bgrade\w*", 2),
+        (r"identify (?:the )?(?:type|kind|species|breed|variety|class|category)", 4),
+        (r"(?:which|what) (?:type|kind|species|breed|variety|class|category)", 4),
+        (r"(?:type|kind|species|breed|class|category) of", 1), (r"top[\s-]?1|top[\s-]?5", 4),
+        (r"\baccuracy\b", 1), (r"label (?:each|every|the) (?:image|photo|picture|frame)", 4),
+        (r"image[\s-]?level", 4), (r"tag\w*", 1), (r"\bvs\.?\b|versus", 2), (r"triage", 2),
+        (r"pass(?:/| or )fail|ok(?:/| or )n(?:ot )?ok|good (?:or|vs\.?|/) bad", 4),
+    ],
+}
+_COMPILED = {task: [(re.compile(rf"(?<![\w-]){rx}"), w) for rx, w in cues]
+             for task, cues in _CUES.items()}
+_NEGATION = re.compile(r"(?:\bno\b|\bnot\b|n't|\bwithout\b|rather than|instead of|"
+                       r"\bnever\b|no need (?:for|to)|don't need|doesn't need|\bnor\b|"
+                       r"instead of drawing)[\w\s,'-]{0,25}$")
+# Explicit task names decide on their own ("an object detector that ...").
+_EXPLICIT = [
+    ("keypoint", re.compile(r"key[\s-]?point (?:detection|estimation|model|detector)|"
+                            r"pose[\s-]?estimation|landmark (?:detection|localization)")),
+    ("segmentation", re.compile(r"(?:semantic|instance|panoptic|image|binary)[\s-]segmentation"
+                                r"|segmentation (?:model|network|task)|segmenter")),
+    ("detection", re.compile(r"object[\s-]detect\w*|(?:a|an|the) detector\b|detection model")),
+    ("classification", re.compile(r"image[\s-]classif\w*|(?:a|an|the) classifier\b|"
+                                  r"classification model")),
+]
+_WHETHER_DETECT = re.compile(r"detect\w* (?:whether|if|the presence|presence|any)")
+
+
+def infer_task(text: str) -> tuple[Task, bool]:
+    """(task, confident). Not confident means no cue at all: classification is assumed."""
+    scores = dict.fromkeys(_COMPILED, 0.0)
+    for task, cues in _COMPILED.items():
+        for rx, weight in cues:
+            for m in rx.finditer(text):
+                negated = _NEGATION.search(text[max(0, m.start() - 40):m.start()])
+                scores[task] += -weight if negated else weight
+    for m in _WHETHER_DETECT.finditer(text):
+        scores["detection"] -= 3
+        scores["classification"] += 3
+        del m
+    explicit = [task for task, rx in _EXPLICIT if rx.search(text)
+                and not _NEGATION.search(text[:rx.search(text).start()][-40:])]  # type: ignore[union-attr]
+    if explicit:
+        # Several explicit names ("a detector ... a segmentation model"): the best score wins.
+        best = max(explicit, key=lambda t: scores[t])
+        return best, True  # type: ignore[return-value]
+    best_task = max(scores, key=lambda t: scores[t])
+    if scores[best_task] <= 0:
+        return "classification", False
+    return best_task, True  # type: ignore[return-value]

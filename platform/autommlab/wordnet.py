@@ -1,0 +1,117 @@
+"""WordNet through nltk, with the data that infra/setup.sh installs into the venv.
+
+nltk's downloader cannot reach its source here, so set-up copies Debian's WordNet files
+under `<venv>/nltk_data` (a directory nltk searches by default); AUTOMMLAB_NLTK_DATA or
+NLTK_DATA may point elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from autommlab.errors import AutommlabError
+
+
+@lru_cache(maxsize=1)
+def wordnet() -> Any:
+    import nltk
+    from nltk.corpus import wordnet as wn
+
+    for candidate in (os.environ.get("AUTOMMLAB_NLTK_DATA"), str(Path(sys.prefix) / "nltk_data")):
+        if candidate and candidate not in nltk.data.path:
+            nltk.data.path.insert(0, candidate)
+    try:
+        wn.ensure_loaded()
+    except LookupError as exc:
+        raise AutommlabError(
+            "WordNet data is missing: run infra/setup.sh (it installs Debian's wordnet-base "
+            "and copies it under <venv>/nltk_data), or set AUTOMMLAB_NLTK_DATA."
+        ) from exc
+    return wn
+
+
+# Nouns used only in the plural: they stay as written (PARSE_CONVENTIONS.md).
+PLURAL_ONLY = frozenset({
+    "scissors", "sunglasses", "glasses", "eyeglasses", "spectacles", "goggles", "pants",
+    "jeans", "shorts", "trousers", "pliers", "tongs", "tweezers", "binoculars", "headphones",
+    "earphones", "earbuds", "clothes", "species", "series", "news", "cattle", "shears",
+    "leggings", "tights", "pajamas", "pyjamas", "overalls", "briefs", "boxers", "suds",
+    "trunks", "panties", "knickers", "clippers", "forceps", "crutches", "stairs", "debris",
+    "remains", "premises", "belongings", "outskirts", "surroundings", "barracks", "means",
+    "headquarters", "gallows", "diabetes", "measles", "rabies", "mumps", "scabies", "lens",
+    "bus", "gas", "glass", "grass", "cross", "chess", "dress", "mattress", "canvas", "atlas",
+    "virus", "cactus", "octopus", "hippopotamus", "bonus", "status", "corpus", "campus",
+    "asbestos", "lotus", "hibiscus", "iris", "pelvis", "thorax", "abdomen", "analysis",
+    "chassis", "bass", "moss", "boss", "compass", "harness", "business", "process",
+    "mess", "address", "princess", "witness", "floss", "gloss", "hummus", "walrus",
+    "platypus", "albatross", "asparagus", "citrus", "fungus", "plus", "minus", "tennis",
+    "lettuce", "lynx", "fox", "box", "ox", "wax", "tax", "apparatus", "mucus", "pus",
+})
+_IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child",
+              "teeth": "tooth", "feet": "foot", "mice": "mouse", "geese": "goose",
+              "dice": "die", "oxen": "ox", "lice": "louse", "knives": "knife",
+              "leaves": "leaf", "loaves": "loaf", "wolves": "wolf", "calves": "calf",
+              "halves": "half", "shelves": "shelf", "hooves": "hoof", "thieves": "thief",
+              "lives": "life", "wives": "wife", "fungi": "fungus", "cacti": "cactus",
+              "nuclei": "nucleus", "bacteria": "bacterium", "criteria": "criterion",
+              "vertebrae": "vertebra", "larvae": "larva", "algae": "alga", "pupae": "pupa",
+              "data": "data", "media": "media", "fish": "fish", "sheep": "sheep",
+              "deer": "deer", "aircraft": "aircraft", "salmon": "salmon", "trout": "trout",
+              "bison": "bison", "moose": "moose", "swine": "swine", "shrimp": "shrimp",
+              "buses": "bus", "lenses": "lens", "glasses": "glasses", "dresses": "dress",
+              "boxes": "box", "foxes": "fox", "gases": "gas", "viruses": "virus",
+              "potatoes": "potato", "tomatoes": "tomato", "heroes": "hero", "axes": "axe",
+              "cookies": "cookie", "pies": "pie", "ties": "tie", "lies": "lie",
+              "movies": "movie", "zombies": "zombie", "selfies": "selfie", "hoodies": "hoodie"}
+
+
+def singular(word: str) -> str:
+    """The singular of one lower-case English noun (last word of a phrase)."""
+    if word in PLURAL_ONLY or len(word) <= 3:
+        return word
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    lemma = wordnet().morphy(word, "n")
+    if lemma and lemma != word:
+        return lemma
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "zzes", "sses")):
+        return word[:-2]
+    return word[:-1]
+
+
+def noun_synsets(phrase: str) -> list[Any]:
+    """Noun synsets of a phrase ('ankle boot' -> ankle_boot), singular or plural."""
+    wn = wordnet()
+    key = phrase.strip().lower().replace(" ", "_").replace("-", "_")
+    found = wn.synsets(key, pos="n")
+    if not found and "_" in key:
+        found = wn.synsets(key.replace("_", ""), pos="n")
+    return list(found)
+
+
+def synset(synset_id: str) -> Any | None:
+    try:
+        return wordnet().synset(synset_id)
+    except Exception:  # nltk raises WordNetError / ValueError for unknown ids
+        return None
+
+
+def relation(query: Any, target: Any) -> str | None:
+    """How a class synset `target` relates to a requested synset `query`.
+
+    'synonym' (same synset), 'hyponym' (target is a kind of query: footwear -> sneaker),
+    or None. Hypernyms are not matches: asking for 'sneaker' must not select every shoe.
+    """
+    if query == target:
+        return "synonym"
+    if query in target.closure(lambda s: s.hypernyms() + s.instance_hypernyms()):
+        return "hyponym"
+    return None

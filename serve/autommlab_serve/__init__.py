@@ -1,0 +1,1 @@
+"""Ray Serve applications (RU / HPO endpoints, gateway). Not built yet: see the issues."""
