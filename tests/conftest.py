@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from s3server import SeaweedS3, find_weed, use_s3_env
 
 # --- S3 (a real SeaweedFS server) ------------------------------------------------------------
@@ -54,7 +53,7 @@ def seaweedfs_factory(tmp_path: Path) -> Iterator[Callable[[], SeaweedS3]]:
         yield start
     finally:
         for server in servers:
-            server.stop()
+            server.kill()  # throwaway data: no need to wait for a clean shutdown
 
 
 @pytest.fixture(scope="session")

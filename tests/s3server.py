@@ -221,15 +221,19 @@ class SeaweedS3:
         }
 
 
-def use_s3_env(monkeypatch: pytest.MonkeyPatch, server: SeaweedS3, tmp_path: Path,
+def use_s3_env(monkeypatch: pytest.MonkeyPatch, server: SeaweedS3 | None, tmp_path: Path,
                **overrides: str) -> None:
     """Point boto3's standard credential chain at `server` and nothing else (no profile,
-    no ~/.aws files, no instance metadata)."""
+    no ~/.aws files, no instance metadata). With no server: placeholder credentials, for
+    tests of endpoints that never get to check them."""
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION",
                  "AUTOMMLAB_STORE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for name, value in {**server.env(), **overrides}.items():
+    env = server.env() if server else {"AWS_ACCESS_KEY_ID": "offline-key",
+                                       "AWS_SECRET_ACCESS_KEY": "offline-secret",
+                                       "AWS_DEFAULT_REGION": "us-east-1"}
+    for name, value in {**env, **overrides}.items():
         monkeypatch.setenv(name, value)

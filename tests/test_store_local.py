@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from autommlab.errors import IntegrityError, NotFoundInStoreError, StoreError
 from autommlab.store import LocalStore, Store, open_store
 from autommlab.store.base import MANIFEST_NAME, Manifest, ManifestEntry
@@ -150,14 +149,14 @@ class StoreContract:
     def test_corrupted_file_is_integrity_error(self, store: Store, tmp_path: Path) -> None:
         store.publish_dir(ARTIFACT, make_tree(tmp_path / "src", V1))
         store.put_bytes(f"{ARTIFACT}/config.py", b"lr = 99\n")  # bit rot, a bad sync
-        with pytest.raises(IntegrityError, match="config.py"):
+        with pytest.raises(IntegrityError, match=r"config\.py"):
             store.fetch_artifact(ARTIFACT, tmp_path / "dest")
         assert not (tmp_path / "dest" / "config.py").exists()  # never under its real name
 
     def test_missing_listed_file_is_integrity_error(self, store: Store, tmp_path: Path) -> None:
         store.publish_dir(ARTIFACT, make_tree(tmp_path / "src", V1))
         store.delete_prefix(f"{ARTIFACT}/old_only")
-        with pytest.raises(IntegrityError, match="old_only/notes.txt"):
+        with pytest.raises(IntegrityError, match=r"old_only/notes\.txt"):
             store.fetch_artifact(ARTIFACT, tmp_path / "dest")
 
     def test_republish_replaces_completely(self, store: Store, tmp_path: Path) -> None:

@@ -12,12 +12,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-from s3server import SeaweedS3, use_s3_env
-from test_store_local import ARTIFACT, V1, V2, StoreContract, fail_on_call, make_tree, read_tree
+
+pytest.importorskip("boto3", reason="boto3 is not installed (pip install 'autommlab[s3]')")
 
 from autommlab.errors import NotFoundInStoreError, StoreError
 from autommlab.store import S3Store, open_store
 from autommlab.store.base import MANIFEST_NAME
+from s3server import SeaweedS3, use_s3_env
+from test_store_local import ARTIFACT, V1, V2, StoreContract, fail_on_call, make_tree, read_tree
 
 pytestmark = pytest.mark.s3
 
@@ -100,12 +102,12 @@ def test_wrong_credentials_rejected_without_leaking(
         assert bad_secret not in str(info.value) and seaweedfs.secret_key not in str(info.value)
 
 
-def test_unreachable_endpoint_fails_fast(seaweedfs: SeaweedS3, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_endpoint_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    use_s3_env(monkeypatch, seaweedfs, tmp_path, AUTOMMLAB_S3_ENDPOINT=dead)
+    use_s3_env(monkeypatch, None, tmp_path, AUTOMMLAB_S3_ENDPOINT=dead)
     store = S3Store("any-bucket")
     for call in (lambda: store.get_bytes("k"), lambda: store.publish_dir(
             ARTIFACT, make_tree(tmp_path / "src", V1))):
@@ -114,6 +116,21 @@ def test_unreachable_endpoint_fails_fast(seaweedfs: SeaweedS3, tmp_path: Path,
             call()
         assert time.monotonic() - started < 15
         assert dead in str(info.value)
+
+
+def test_hung_endpoint_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that accepts connections but never answers fails within the read timeout
+    times the attempts, not after minutes."""
+    with socket.socket() as listener:  # the kernel completes handshakes; nobody reads
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        use_s3_env(monkeypatch, None, tmp_path, AUTOMMLAB_S3_ENDPOINT=endpoint)
+        store = S3Store("any-bucket", read_timeout=1, max_attempts=2)
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="did not answer within 1 s"):
+            store.get_bytes("k")
+        assert time.monotonic() - started < 8
 
 
 # --- a server that dies in the middle of a publish --------------------------------------------

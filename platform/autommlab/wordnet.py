@@ -39,7 +39,7 @@ PLURAL_ONLY = frozenset({
     "scissors", "sunglasses", "glasses", "eyeglasses", "spectacles", "goggles", "pants",
     "jeans", "shorts", "trousers", "pliers", "tongs", "tweezers", "binoculars", "headphones",
     "earphones", "earbuds", "clothes", "species", "series", "news", "cattle", "shears",
-    "leggings", "tights", "pajamas", "pyjamas", "overalls", "briefs", "boxers", "suds",
+    "leggings", "tights", "pajamas", "pyjamas", "overalls", "briefs", "boxers", "suds", "algae",
     "trunks", "panties", "knickers", "clippers", "forceps", "crutches", "stairs", "debris",
     "remains", "premises", "belongings", "outskirts", "surroundings", "barracks", "means",
     "headquarters", "gallows", "diabetes", "measles", "rabies", "mumps", "scabies", "lens",
@@ -115,3 +115,17 @@ def relation(query: Any, target: Any) -> str | None:
     if query in target.closure(lambda s: s.hypernyms() + s.instance_hypernyms()):
         return "hyponym"
     return None
+
+
+def is_adjective_only(word: str) -> bool:
+    """True for words WordNet knows as adjectives but not as nouns ('damaged', 'ripe')."""
+    wn = wordnet()
+    return not wn.synsets(word, pos="n") and bool(wn.synsets(word, pos="a") or
+                                                  wn.synsets(word, pos="s"))
+
+
+def is_creature(s: Any) -> bool:
+    """True for animals and people (the carriers of keypoints), not their body parts."""
+    wn = wordnet()
+    roots = {wn.synset("animal.n.01"), wn.synset("person.n.01")}
+    return bool(roots & {s, *s.closure(lambda x: x.hypernyms())})

@@ -5,7 +5,8 @@ boto3 chain (`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`
 `AWS_PROFILE`, instance roles); they are never taken as arguments and never printed. The
 endpoint is the `endpoint_url` argument, else `$AUTOMMLAB_S3_ENDPOINT`, else
 `$AWS_ENDPOINT_URL`, else AWS itself. Timeouts are short and retries few (3 s to connect,
-15 s to read, 3 attempts), so an outage is reported in seconds, not minutes.
+10 s to read, 3 attempts; keyword arguments of `S3Store` change them), so an outage is
+reported in seconds, not minutes.
 
 Publishing an artifact at `P` (`publish_dir`) runs these steps, in this order:
 
@@ -43,7 +44,6 @@ import boto3
 from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
-from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -51,7 +51,9 @@ from botocore.exceptions import (
     HTTPClientError,
     NoCredentialsError,
     PartialCredentialsError,
+    ReadTimeoutError,
 )
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from autommlab.errors import IntegrityError, NotFoundInStoreError, StoreError
 from autommlab.store.base import (
@@ -75,7 +77,7 @@ log = logging.getLogger(__name__)
 
 ENDPOINT_ENV = "AUTOMMLAB_S3_ENDPOINT"
 CONNECT_TIMEOUT_S = 3.0
-READ_TIMEOUT_S = 15.0
+READ_TIMEOUT_S = 10.0
 MAX_ATTEMPTS = 3  # the first try included
 MAX_COPY_OBJECT = 5 * 1024**3  # CopyObject's limit; larger objects use a multipart copy
 _CHUNK = 1 << 20
@@ -135,6 +137,8 @@ class S3Store(Store):
         self.prefix = check_prefix(prefix)
         self.endpoint_url = resolve_endpoint(endpoint_url)
         self.url = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
+        self._read_timeout = read_timeout
+        self._max_attempts = max_attempts
         session = boto3.session.Session()
         region = region or session.region_name or ("us-east-1" if self.endpoint_url else None)
         config = _client_config(bool(self.endpoint_url), connect_timeout, read_timeout,
@@ -183,6 +187,11 @@ class S3Store(Store):
                 f"{action} failed: no usable S3 credentials were found ({type(exc).__name__}). "
                 "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) in the "
                 "environment") from exc
+        except ReadTimeoutError as exc:
+            raise StoreError(
+                f"{action} failed: the S3 endpoint {self._endpoint_text()} accepted the "
+                f"connection but did not answer within {self._read_timeout:g} s "
+                f"({self._max_attempts} attempts): it is overloaded or hung") from exc
         except (BotoConnectionError, HTTPClientError) as exc:
             raise StoreError(
                 f"{action} failed: cannot reach the S3 endpoint {self._endpoint_text()} "
@@ -198,7 +207,10 @@ class S3Store(Store):
         error = exc.response.get("Error", {})
         code = str(error.get("Code", ""))
         if code in ("404", "403", "Forbidden"):  # a HEAD response has no body: ask again
-            code = self._probe_bucket() or ("NoSuchKey" if code == "404" else "AccessDenied")
+            probed = self._probe_bucket()
+            if probed == "404":  # not even a listing has an S3 error code
+                return self._missing_bucket_error(action, maybe_not_s3=True)
+            code = probed or ("NoSuchKey" if code == "404" else "AccessDenied")
         if code == "NoSuchBucket":
             return self._missing_bucket_error(action)
         if code in _NOT_FOUND_CODES:
@@ -217,12 +229,14 @@ class S3Store(Store):
         return StoreError(f"{action} failed: S3 error {code or 'unknown'} from "
                           f"{self._endpoint_text()}: {message}")
 
-    def _missing_bucket_error(self, action: str) -> StoreError:
+    def _missing_bucket_error(self, action: str, maybe_not_s3: bool = False) -> StoreError:
         endpoint = f" --endpoint-url {self.endpoint_url}" if self.endpoint_url else ""
+        doubt = " (or that URL is not an S3 endpoint: it answers without S3 error codes)"
         return StoreError(
             f"{action} failed: the S3 bucket '{self.bucket}' does not exist at "
-            f"{self._endpoint_text()}. Create it first, e.g. `aws s3 mb s3://{self.bucket}"
-            f"{endpoint}`, or point the store at an existing bucket")
+            f"{self._endpoint_text()}{doubt if maybe_not_s3 else ''}. Create it first, e.g. "
+            f"`aws s3 mb s3://{self.bucket}{endpoint}`, or point the store at an existing "
+            "bucket")
 
     def _probe_bucket(self) -> str | None:
         """The error code of a 1-key listing of the bucket (None when it succeeds): HEAD

@@ -119,7 +119,9 @@ def check_request_text(text: object) -> tuple[str, list[str]]:
                   and ch not in "\n\r\t")
     if "\x00" in text or (text and control / len(text) > 0.05):
         raise RequestError("the request contains binary data, not readable text")
-    clean = " ".join(unicodedata.normalize("NFKC", text).split())
+    # Line breaks are kept: in bullet-style requests they end a clause like a full stop.
+    lines = unicodedata.normalize("NFKC", text).splitlines()
+    clean = "\n".join(joined for line in lines if (joined := " ".join(line.split())))
     if not clean:
         raise RequestError("the request is empty: describe the model you need, e.g. "
                            "'a detector for forklifts, under 10M parameters, ONNX'")

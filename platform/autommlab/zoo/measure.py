@@ -261,7 +261,8 @@ def cpu_model_name() -> str:
 def machine_description(threads: int) -> str:
     """'<CPU model> (<n> logical CPUs), <k> torch thread(s), torch <version>'."""
     torch = _torch()
-    return (f"{cpu_model_name()} ({os.cpu_count()} logical CPUs), "
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"{cpu_model_name()} ({cpus} logical CPUs available), "
             f"{threads} torch thread{'s' if threads != 1 else ''}, torch {torch.__version__}")
 
 

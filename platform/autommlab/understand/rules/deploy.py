@@ -22,7 +22,7 @@ _CPU = re.compile(
     r"(?:smart)?phones?\b|mobile\b|android|\bios\b|iphone|ipad|tablet|raspberry[\s-]?pi|\brpi\b|"
     r"intel nuc|\bnuc\b|openvino|laptop|notebook|microcontroller|\bmcu\b|arm cortex|"
     r"on[\s-]device|in[\s-]browser|browser|web ?assembly|edge (?:cpu|device)|ncnn|"
-    r"embedded (?:board|device|cpu)|single[\s-]board|coral|desktop pc|x86|snapdragon|kiosk|"
+    r"embedded (?:board|device|cpu)|single[\s-]board|coral (?:tpu|dev|edge|usb)|desktop pc|x86|snapdragon|kiosk|"
     r"point[\s-]of[\s-]sale|pos terminal|handheld|smartwatch|wearable|drone's? (?:cpu|board)|"
     r"core i[3579]|xeon|ryzen|apple silicon|m1|m2 (?:mac|chip)"
 )
@@ -31,8 +31,9 @@ _GPU = re.compile(
     r"\bv100\b|\bt4\b|\bl4\b|rtx[\s-]?\d*|gtx[\s-]?\d*|\b\d{4} ti\b|titan|quadro|"
     r"graphics card|tesla [a-z]\d+|\bdgx\b|\ba10g?\b"
 )
-_TRAINING_CONTEXT = re.compile(r"train\w*|fine[\s-]?tun\w*|label\w*")
-_NO_GPU = re.compile(r"(?:no|without|not on|not a|lack|lacks|don't have|doesn't have|"
+_TRAINING_CONTEXT = re.compile(r"train(?:ed|ing|s)? (?:on|with|using)|fine[\s-]?tun\w*|"
+                               r"label\w* (?:on|with)")
+_NO_GPU = re.compile(r"(?:no|without|w/o|not on|not a|lack|lacks|don't have|doesn't have|"
                      r"do not have|does not have|zero)\s+(?:a |any |an? )?(?:dedicated |"
                      r"discrete |nvidia )?(?:gpus?|cuda|graphics card)")
 

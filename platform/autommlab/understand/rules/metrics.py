@@ -46,6 +46,7 @@ _GAP_AFTER = re.compile(
     r"achieve|achieving|get|hit|around|about|roughly|approximately|minimum|min|max|maximum|"
     r"target|required|requirement|score|value|rate|a|an|the|that|we|i|need|want|both|all|each|"
     r"and|or|with|keep|stay|remain|of at least|beyond|upwards|ideally|it|something|like|equal|"
+    r"really|very|high|good|well|close|near|solid|decent|has|have|what|matters|"
     r"or above|and above|\+)*$"
 )
 _GAP_BEFORE = re.compile(r"^(?:\s|%|percent|or better|or higher|or more|\+|top-?1|mean|"
@@ -114,9 +115,10 @@ def extract_metrics(text: str, taken: SpanSet) -> list[Metric]:
 
 
 def _looks_like_metric(text: str, m: re.Match[str]) -> bool:
-    # Short names ('ap', 'ar', 'acc') only count next to a number or a comparison.
-    around = text[max(0, m.start() - 15):m.end() + 20]
-    return bool(re.search(r"\d|%|at least|above|over|>", around))
+    # Short names ('ap', 'ar', 'acc') count only when a value or comparison follows at once
+    # ("AR 0.7"), not in "for AR, 8 ms" (augmented reality).
+    nxt = _VALUE_RE.search(text, m.end(), m.end() + 40)
+    return bool(nxt and _GAP_AFTER.match(text[m.end():nxt.start()]))
 
 
 def _value_after(text: str, pos: int, limit: int, taken: SpanSet) -> float | None:

@@ -7,7 +7,7 @@ import re
 # Families of architectures (OpenMMLab's zoos and the common literature). A variant suffix
 # ("-50", "-tiny", " v2", "-B0", "-W32", "-s") is captured with the family name.
 _VARIANT = (r"(?:[\s-]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[a-z]?|x{0,2}l|[nsmlxt]|tiny|nano|small|"
-            r"medium|large|huge|base|lite|plus|\+\+?|b\d|w\d+|r\d+|s\d+|d\d+|x\d+(?:\.\d+)?|"
+            r"medium|large|huge|base|lite|plus|ins|lightning|thunder|\+\+?|b\d|[a-z]\d|\d+mf|/\d+|b|h|w\d+|r\d+|s\d+|d\d+|x\d+(?:\.\d+)?|"
             r"(?:r|resnet)[-]?\d+|mit[- ]?b\d|[0-9]+x[0-9]+d)\b)*")
 _FAMILIES = [
     r"faster[\s-]?r[\s-]?cnn", r"mask[\s-]?r[\s-]?cnn", r"cascade[\s-]?(?:mask[\s-]?)?r[\s-]?cnn",
@@ -29,12 +29,12 @@ _FAMILIES = [
     r"segment anything|sam", r"dnl[\s-]?net", r"ccnet", r"ann", r"enet", r"icnet", r"erfnet",
     r"simple[\s-]?baseline", r"open[\s-]?pose", r"vit[\s-]?pose", r"hourglass",
     r"dark[\s-]?pose", r"udp", r"rle", r"simcc", r"dekr", r"associative embedding",
-    r"yolo[\s-]?pose", r"cid", r"pvt(?:v2)?", r"twins", r"tinyvit", r"levit",
+    r"yolo[\s-]?pose", r"cid", r"solo(?:v2)?", r"yolact", r"higher[\s-]?hr[\s-]?net", r"rtmw",
+    r"cond[\s-]?inst", r"nn[\s-]?u[\s-]?net", r"cellpose", r"stardist", r"move[\s-]?net", r"blaze[\s-]?pose", r"lite[\s-]?seg", r"pvt(?:v2)?", r"twins", r"tinyvit", r"levit",
 ]
-_MODEL_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(f"(?:{f})" for f in _FAMILIES) + r")" + _VARIANT + r"(?![\w])",
-    re.IGNORECASE,
-)
+_FAMILY_RE = "(?:" + "|".join(f"(?:{f})" for f in _FAMILIES) + r")" + _VARIANT
+# "SSDLite-MobileNetV2": a head family joined to a backbone family is one name.
+_MODEL_RE = re.compile(rf"(?<![\w-]){_FAMILY_RE}(?:-{_FAMILY_RE})?(?![\w-])", re.IGNORECASE)
 # Words that look like families but are ordinary words or datasets in context.
 _NOT_MODELS = {"ann", "eva", "clip", "udp", "rle", "cid", "sam", "dino", "fcn", "enet", "twins",
                "ssd", "gfl", "knet", "vit"}

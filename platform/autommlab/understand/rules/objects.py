@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from autommlab.wordnet import singular
+from autommlab.understand.rules.names import find_datasets
+from autommlab.wordnet import is_adjective_only, is_creature, noun_synsets, singular
 
 _GENERIC = {
     "object", "objects", "item", "items", "thing", "things", "stuff", "image", "images",
@@ -28,6 +29,12 @@ _GENERIC = {
     "sorts", "group", "groups", "keypoint", "keypoints", "landmark", "landmarks", "pose",
     "poses", "mask", "masks", "box", "boxes", "bounding box", "bounding boxes", "outline",
     "outlines", "contour", "contours", "joint", "joints", "skeleton", "skeletons",
+} - {"box"}
+_TRAILING_GENERIC = {
+    "object", "objects", "item", "items", "thing", "things", "image", "images", "photo",
+    "photos", "picture", "pictures", "frame", "frames", "region", "regions",
+    "pixel", "pixels", "mask", "masks", "instance", "instances", "crop", "crops", "patch",
+    "patches", "class", "classes", "category", "categories", "type", "types",
 }
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|all|any|each|every|various|different|multiple|several|individual|both|"
@@ -39,6 +46,9 @@ _DETERMINERS = re.compile(
     r"locations? of|positions? of|presence of|number of|amount of|occurrences? of|"
     r"appearance of|regions? of|areas? of|pixels? of|masks? of|outlines? of|boundaries of|"
     r"contours? of|varieties of|varieties|species of|breeds? of|individual|also|just|only|"
+    r"(?:pixel |pixel-level |semantic |instance |binary |segmentation )?masks? of|"
+    r"(?:pixel-level |pixel-wise |semantic |instance )?segmentation of|detection of|"
+    r"(?:bounding )?box(?:es)? (?:around|on|for)|up to \d+|up to|"
     r"even|still|then|e\.?g\.?|i\.?e\.?|like|such as|including|namely|either)\s+)+"
 )
 # Words that end an object list (prepositions, verbs, clause connectors).
@@ -51,109 +61,338 @@ _STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|ove
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
-_LIST_END = re.compile(rf"(?:[.;:!?()\[\]\"]|(?<![\w-])(?:{_STOP})(?![\w-])| - )")
+_LIST_END = re.compile(rf"(?:[.;:!?()\[\]\"\n]|->|(?<![\w-])(?:{_STOP})(?![\w-])| - |"
+                       r"\b(?:pixel-?wise|pixel by pixel|per pixel|per image|per frame|"
+                       r"in real time|real-time|please|thanks?)\b|\b[a-z]+(?:ed|en|rn) by\b|"
+                       r"\b[a-z]+ing\s+(?:the|a|an|in|on|at|from|into|across|over|through|"
+                       r"along|past|around|for|to|with)\b)")
 _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band/or\b|\band\b|\bor\b|\bvs\.?|\bversus\b|"
                     r"\bas well as\b|\bplus\b|\bnor\b)\s*")
 
-_INTRO = [
+_VERBS = (r"(?:detect|locate|locali[sz]e|find|spot|count|track|identify|recogni[sz]e|segment|"
+          r"outline|delineate|extract|monitor|flag|pick out|pinpoint|highlight|catch|measure|"
+          r"inspect|classify|categori[sz]e|distinguish)(?:s|es|ed|d|ing)?|identifies|"
+          r"identified|classifies|classified|locating|tracing")
+_INTRO_LIST = [
     # "classify X into A, B and C", "sort parcels as damaged or intact"
     r"(?:classif\w*|categori[sz]\w*|sort\w*|separat\w*|grad\w*|label\w*|divid\w*|split\w*|"
-    r"bucket\w*|group\w*|assign\w*|tag\w*)[^.;:]{0,60}?\b(?:into|as|between|among)\s+(?P<list>)",
+    r"bucket\w*|group\w*|assign\w*|tag\w*|recogni[sz]\w*|identif\w*|mark\w*|flag\w*)"
+    r"[^.;:]{0,60}?\b(?:into|as|between|among)\s+(?P<list>)",
+    r"(?:classified|categori[sz]ed|graded|labell?ed|marked|tagged)\s+(?:as\s+)?(?P<list>)",
     # "classes: A, B", "categories are A and B", "labels such as"
-    r"(?:classes|categories|labels|class labels|classes are|categories are|outcomes|"
-    r"grades|states|conditions)\s*(?:are|include|including|like|such as|would be|:|=|-)?"
-    r"\s*(?:\(|either\s+)?(?P<list>)",
+    r"(?:classes|categories|labels|class labels|outcomes|grades|states|conditions)\s*"
+    r"(?:are|include|including|like|such as|would be|:|=|-)\s*(?:\(|either\s+)?(?P<list>)",
+    r"with (?:the )?(?:classes|categories|labels)\s+(?P<list>)",
     r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tell apart|tell the difference)"
     r"(?:\s+between)?\s+(?P<list>)",
-    r"(?:whether|if)\s+(?:a|an|the|each|every)?\s*[\w\s-]{0,30}?\b(?:is|are|looks?|shows?)\s+"
-    r"(?:a |an |the )?(?P<list>)",
-    r"(?:detector|classifier|segmenter|model|network|system|tool)\s+(?:for|to find|that finds|"
-    r"that detects|that spots|that recogni[sz]es|that classifies|that segments)\s+(?P<list>)",
-    r"(?:detect\w*|locat\w*|locali[sz]\w*|find\w*|spot\w*|count\w*|track\w*|identify\w*|"
-    r"identif\w*|recogni[sz]\w*|segment\w*|outlin\w*|delineat\w*|extract\w*|mask\w*|"
-    r"monitor\w*|flag\w*|pick out|pick up|pinpoint\w*|highlight\w*|catch\w*|map\w*|"
-    r"measur\w*|inspect\w*|box\w*|classify|find where|see where)\s+(?:the\s+)?(?:presence of\s+)?"
-    r"(?:any\s+|all\s+)?(?P<list>)",
+    r"\beither\s+(?P<list>)",
+]
+_INTRO_VERB = [
+    r"(?:boxes|box|bounding boxes?|rectangles?)\s+(?:around|on|for|of|over)\s+"
+    r"(?:each|every|all|the|any)?\s*(?P<list>)",
+    r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over)\s+(?:each|every|all|the|any)?\s*"
+    r"(?P<list>)",
+    rf"(?:{_VERBS})(?:\s+(?:and|&|/|or)\s+(?:{_VERBS}))*\s+(?:where\s+)?(?:of\s+|for\s+)?"
+    r"(?:the\s+)?(?:presence of\s+)?(?:any\s+|all\s+)?(?P<list>)",
     r"(?:detection|segmentation|classification|recognition|localization|localisation|"
-    r"counting|tracking|masks?|boxes|bounding boxes)\s+(?:of|for)\s+(?P<list>)",
+    r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
 ]
-_INTRO_RES = [re.compile(rx) for rx in _INTRO]
-_KEYPOINT_CARRIER = [
-    re.compile(r"(?:pose|poses|keypoints?|key points?|landmarks?|skeletons?|joints?|posture)\s+"
-               r"(?:of|for|on)\s+(?:the\s+|a\s+|an\s+|each\s+|every\s+|our\s+|individual\s+)?"
-               r"(?P<obj>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)"),
-    re.compile(r"(?P<obj>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:pose|poses|keypoints?|"
-               r"key points?|landmarks?|skeletons?|joints?|posture)\b"),
-]
-_KEYPOINT_ADJECTIVES = {"facial": "face", "human": "person", "body": "person",
-                        "hand": "hand", "animal": "animal"}
-_NOT_CARRIERS = _GENERIC | {
-    "estimate", "estimating", "estimation", "detect", "detecting", "predict", "predicting",
-    "track", "tracking", "locate", "the", "a", "an", "their", "its", "2d", "3d", "full",
-    "whole", "upper", "lower", "key", "real-time", "accurate", "precise", "fine", "of",
-    "need", "want", "head", "model", "for", "and", "with", "our", "my", "17", "each",
-    "every", "keypoint", "detection", "estimator", "multi-person", "single", "top-down",
-    "bottom-up", "do", "run", "on", "in", "at", "to",
+_INTRO_LIST_RES = [re.compile(rx) for rx in _INTRO_LIST]
+_CLASS_LIST_RES = _INTRO_LIST_RES[2:4]  # explicit "classes: ..." enumerations
+_PURPOSE_RES = [re.compile(
+    r"(?:detector|segmenter|model|network|system|tool)\s+(?:for|to find|that finds|"
+    r"that detects|that spots|that recogni[sz]es|that segments)\s+(?P<list>)"),
+    re.compile(r"(?:trained|train|fine-tune[d]?) on [\w-]+ (?:for|to detect|to segment)\s+(?P<list>)")]
+_PARTICIPLE = re.compile(
+    r"\s+(?:(?:has|have|need|needs|must|should|to) (?:to )?be\s+)?(?:detected|segmented|found|"
+    r"located|locali[sz]ed|boxed|outlined|masked|recogni[sz]ed|identified|delineated)\b")
+_INTRO_VERB_RES = [re.compile(rx) for rx in _INTRO_VERB]
+_VERB_START = re.compile(rf"^(?:{_VERBS}|and|or|&)\b")
+_VERB_ANYWHERE = re.compile(rf"\b(?:{_VERBS})\b")
+_COLON = re.compile(r"(?:[:]|->|=>)\s*(?P<list>)")
+_PARENS = re.compile(r"\((?P<list>[^()]{3,120})\)")
+_CONSTRAINT_WORDS = re.compile(
+    r"\d\s*(?:%|fps|ms\b|s\b|sec|m\b|k\b|b\b|g|param|flop)|\bfps\b|latenc|param|flops|"
+    r"\bmap\b|accuracy|\bf1\b|\biou\b|miou|dice|recall|precision|\bgpu|\bcpu|jetson|"
+    r"raspberry|onnx|tensorrt|openvino|ncnn|\bnvidia|\brtx|laptop|phone|android|server|"
+    r"dataset|\bcoco\b|model\b|budget|deadline|latency|hardware|deploy|\bpck|\boks\b|\bap\b")
+_ALTERNATIVES = re.compile(
+    r"(?P<list>(?:'[^']{1,30}'|\"[^\"]{1,30}\"|[a-z][\w-]*)(?:\s*,\s*(?:'[^']{1,30}'|"
+    r"\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*)?))*,?\s+(?:or|vs\.?|versus)\s+"
+    r"(?:'[^']{1,30}'|\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*){0,2}))")
+_QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
+_TASK_NOUN = re.compile(
+    r"(?P<np>(?:[a-z][\w-]*(?:\s+|\s*,\s*))*?[a-z][\w-]*)\s+(?:detection|segmentation|"
+    r"locali[sz]ation|recognition|classification|counting|detector|segmenter|masks?\b|"
+    r"boxes\b|bounding boxes|footprints?\b|tracking|keypoints?|landmarks?|pose)")
+_TASK_ADJECTIVES = {
+    "semantic", "instance", "panoptic", "object", "image", "pixel-level", "pixel-wise",
+    "binary", "real-time", "fast", "accurate", "automatic", "automated", "simple", "small",
+    "tiny", "lightweight", "robust", "multi-class", "fine-grained", "a", "an", "the", "our",
+    "for", "need", "want", "some", "do", "with", "boundary", "quick", "reliable", "good",
+    "we", "i", "to", "of", "in", "on", "that", "and", "or", "mask", "box", "pixel", "per-pixel",
+    "dense", "2d", "3d", "scene", "type", "level", "defect", "anomaly", "face-mask", "no",
+    "not", "without", "any", "boundary", "contour", "edge",
+}
+_ADJECTIVE_ONLY = {"everyday", "common", "various", "generic", "general", "arbitrary", "random",
+                   "different", "all", "multiple", "many", "several", "any", "new", "small",
+                   "large", "moving", "static", "relevant", "interesting", "important"}
+
+
+_KP_WORDS = (r"(?:pose estimation|pose|poses|keypoints?|key points?|landmarks?|skeletons?|"
+             r"joints?|posture|face alignment)")
+_KP_TAIL = r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analysis|estimator))?"
+_KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
+_KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
+_KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)\s+"
+                        rf"(?:{_KP_WORDS}|alignment)(?![\w-])")
+_KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face", "human": "person"}
+_BODY_PARTS = {
+    "eye", "ear", "nose", "nostril", "mouth", "lip", "eyebrow", "jaw", "chin", "neck", "head",
+    "tail", "foot", "paw", "hoof", "fetlock", "carpus", "wing", "leg", "arm", "knee", "elbow",
+    "wrist", "ankle", "shoulder", "hip", "fingertip", "finger", "knuckle", "thumb", "toe",
+    "thorax", "abdomen", "beak", "fin", "collar", "sleeve", "hem", "corner", "body", "torso",
+    "tail base", "spine", "pelvis", "heel", "palm", "joint", "limb", "point", "bar path",
+}
+_NOT_CARRIERS = _GENERIC | _BODY_PARTS | {
+    "estimate", "estimating", "estimation", "detect", "predict", "track", "locate", "the",
+    "a", "an", "their", "its", "2d", "3d", "full", "whole", "upper", "lower", "key",
+    "real-time", "accurate", "precise", "fine", "need", "want", "model", "for", "and", "with",
+    "our", "my", "keypoint", "detection", "single", "top-down", "bottom-up", "multi-person",
+    "whole-body", "body", "unsafe", "fashion", "posture", "of", "on", "in", "at", "to",
+    "animal", "alignment", "robot", "like", "get", "make", "build", "use", "do", "run",
+    "estimator", "i", "we", "you", "me", "us", "from", "by", "per", "some", "any",
 }
 
 
 def _clean_item(item: str) -> str | None:
     item = item.strip(" '\"-*`")
+    if not item or item[0].isdigit():
+        return None  # "300 matches", "4 cameras": counts, not classes
     item = _DETERMINERS.sub("", item + " ").strip()
     item = re.sub(r"^(?:is|are|be)\s+", "", item)
     if not item or item in _GENERIC or not re.search(r"[a-z]", item):
         return None
+    if any(w in _GENERIC for w in item.split()) and all(
+            w in _ADJECTIVE_ONLY or w in _GENERIC for w in item.split()):
+        return None  # "everyday objects", "various items"
     words = item.split()
     if len(words) > 4 or any(w in ("i", "we", "you", "need", "want") for w in words):
         return None
-    while words and words[-1] in _GENERIC and len(words) > 1:
+    while len(words) > 1 and words[-1] in _TRAILING_GENERIC:
         words.pop()  # "pallet objects" -> "pallet"
+    if _CONSTRAINT_WORDS.search(item) or find_datasets(item):
+        return None
     words[-1] = singular(words[-1])
     out = " ".join(words)
     return None if out in _GENERIC else out
 
 
 def split_list(segment: str) -> list[str]:
+    segment = _DETERMINERS.sub("", segment.lstrip())
     end = _LIST_END.search(segment)
     if end:
         segment = segment[:end.start()]
-    items = []
+    items: list[str] = []
     for raw in _SPLIT.split(segment):
         cleaned = _clean_item(raw)
         if cleaned and cleaned not in items:
             items.append(cleaned)
+    return _share_head_noun(items)
+
+
+def _share_head_noun(items: list[str]) -> list[str]:
+    """"damaged and undamaged buildings" -> damaged building, undamaged building."""
+    if len(items) < 2 or len(items[-1].split()) < 2:
+        return items
+    head = items[-1].split()[-1]
+    if all(len(i.split()) == 1 and is_adjective_only(i) for i in items[:-1]):
+        return [f"{i} {head}" for i in items[:-1]] + [items[-1]]
     return items
 
 
 def extract_objects(text: str, task: str) -> list[str]:
+    """Objects in priority order of the patterns that found them (see module doc)."""
     if task == "keypoint":
         carriers = _keypoint_carriers(text)
         if carriers:
             return carriers
-    candidates: list[tuple[int, list[str]]] = []
-    for priority, rx in enumerate(_INTRO_RES):
+    finders = [_from_quotes, _from_class_lists, _from_colon, _from_intro_lists, _from_parens,
+               _from_alternatives, _from_passive, _from_intro_verbs, _from_task_noun,
+               _from_purpose]
+    if task != "classification":
+        finders = [_from_class_lists, _from_colon, _from_parens, _from_passive,
+                   _from_intro_verbs, _from_task_noun, _from_purpose, _from_intro_lists,
+                   _from_quotes, _from_alternatives]
+    for finder in finders:
+        items = finder(text)
+        if items:
+            return items
+    return []
+
+
+def _first_list(text: str, patterns: list[re.Pattern[str]], min_items: int = 1) -> list[str]:
+    best: tuple[int, list[str]] | None = None
+    for rx in patterns:
         for m in rx.finditer(text):
-            items = split_list(text[m.end("list"):m.end("list") + 160])
-            if items:
-                candidates.append((priority, items))
+            if _VERB_START.match(text[m.end("list"):]):
+                continue
+            items = split_list(text[m.end("list"):m.end("list") + 200])
+            if len(items) >= min_items and (best is None or m.start() < best[0]):
+                best = (m.start(), items)
                 break
-    if not candidates:
-        return []
-    candidates.sort(key=lambda c: c[0])
-    return candidates[0][1]
+    return best[1] if best else []
+
+
+def _from_class_lists(text: str) -> list[str]:
+    return _first_list(text, _CLASS_LIST_RES, min_items=2)
+
+
+def _from_purpose(text: str) -> list[str]:
+    return _first_list(text, _PURPOSE_RES)
+
+
+def _from_passive(text: str) -> list[str]:
+    """"I need cups, spoons and keys detected", "the person has to be segmented"."""
+    for m in _PARTICIPLE.finditer(text):
+        before = text[max(0, m.start() - 80):m.start()]
+        chunks = re.split(rf"[.;:!?\n]|(?<![\w-])(?:{_STOP}|need|want|like|get|i|we)(?![\w-])",
+                          before)
+        items = split_list(chunks[-1]) if chunks else []
+        if items:
+            return items
+    return []
+
+
+def _from_intro_lists(text: str) -> list[str]:
+    return _first_list(text, _INTRO_LIST_RES)
+
+
+def _from_intro_verbs(text: str) -> list[str]:
+    return _first_list(text, _INTRO_VERB_RES)
+
+
+def _from_colon(text: str) -> list[str]:
+    for m in _COLON.finditer(text):
+        rest = text[m.end():]
+        if _VERB_START.match(rest):
+            continue
+        segment = re.split(r"[.;!?](?:\s|$)", rest, maxsplit=1)[0]
+        if _CONSTRAINT_WORDS.search(segment):
+            segment = _cut_at_constraint(segment)
+        items = split_list(segment)
+        if len(items) >= 2 and all(len(i.split()) <= 4 and not _VERB_ANYWHERE.search(i)
+                                   for i in items):
+            return items
+    return []
+
+
+def _cut_at_constraint(segment: str) -> str:
+    m = _CONSTRAINT_WORDS.search(segment)
+    cut = segment[:m.start()] if m else segment
+    return cut[:cut.rfind(",")] if "," in cut and m else cut
+
+
+def _from_parens(text: str) -> list[str]:
+    for m in _PARENS.finditer(text):
+        if _CONSTRAINT_WORDS.search(m.group("list")):
+            continue
+        items = split_list(m.group("list"))
+        if len(items) >= 2:
+            return items
+    return []
+
+
+def _from_quotes(text: str) -> list[str]:
+    quoted = [a or b for a, b in _QUOTED.findall(text)]
+    items = [c for q in quoted if (c := _clean_item(q))]
+    return items if len(items) >= 2 else []
+
+
+def _from_alternatives(text: str) -> list[str]:
+    for m in _ALTERNATIVES.finditer(text):
+        parts = re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|vs\.?|versus)\s+", m.group("list"))
+        parts = [_LIST_END.split(p)[0] for p in parts]
+        # Only the last word before the first separator belongs to the list ("photo is sunny").
+        parts[0] = parts[0].split()[-1] if parts[0].split() else parts[0]
+        items = [c for p in parts if (c := _clean_item(p.strip("'\"")))]
+        if len(items) >= 2:
+            return items
+    return []
+
+
+def _from_task_noun(text: str) -> list[str]:
+    for m in _TASK_NOUN.finditer(text):
+        words = re.split(r"\s+", m.group("np").strip())
+        while len(words) > 1 and words[-1] in ("boundary", "contour", "edge", "outline"):
+            words.pop()
+        kept: list[str] = []
+        for word in reversed(words):
+            bare = word.strip(",")
+            if bare in _TASK_ADJECTIVES and bare not in ("and", "or"):
+                break
+            if re.fullmatch(rf"{_STOP}", bare) and bare not in ("and", "or"):
+                break
+            kept.insert(0, word)
+        while kept and kept[0].strip(",") in ("and", "or"):
+            kept.pop(0)
+        items = split_list(" ".join(kept))
+        if items:
+            return items
+    return []
 
 
 def _keypoint_carriers(text: str) -> list[str]:
-    for rx in _KEYPOINT_CARRIER:
-        for m in rx.finditer(text):
-            words = [w for w in m.group("obj").split() if w not in _NOT_CARRIERS]
-            if not words:
-                continue
-            if len(words) == 1 and words[0] in _KEYPOINT_ADJECTIVES:
-                return [_KEYPOINT_ADJECTIVES[words[0]]]
-            phrase = " ".join(words)
+    """What carries the keypoints: 'pose of X', then 'X keypoints', then 'pose for X', then
+    the first animal or person named anywhere (body parts are never the carrier)."""
+    for rx in (_KP_OF,):
+        found = _carrier_lists(text, rx)
+        if found:
+            return found
+    found = []
+    for m in _KP_BEFORE.finditer(text):
+        words = m.group("np").split()
+        while words and (words[0] in _NOT_CARRIERS or words[0] in _KEYPOINT_ADJECTIVES
+                         and len(words) > 1):
+            words.pop(0)
+        while len(words) > 1 and words[-1] in _NOT_CARRIERS:
+            words.pop()
+        if not words:
+            continue
+        if words[-1] in _KEYPOINT_ADJECTIVES:
+            found.append(_KEYPOINT_ADJECTIVES[words[-1]])
+        elif (words[-1] not in _NOT_CARRIERS or len(words) == 2) and not find_datasets(words[-1]):
             words[-1] = singular(words[-1])
-            if phrase in _GENERIC:
-                continue
-            return [" ".join(words)]
+            found.append(" ".join(words))
+    if found:
+        return list(dict.fromkeys(found))
+    return _carrier_lists(text, _KP_FOR) or _first_creature(text)
+
+
+def _carrier_lists(text: str, rx: re.Pattern[str]) -> list[str]:
+    found: list[str] = []
+    for m in rx.finditer(text):
+        segment = text[m.end("list"):m.end("list") + 120]
+        # "head, thorax and legs of fruit flies": the carrier follows the body parts.
+        owner = re.search(r"\bof\s+(?:the\s+)?(?P<rest>.*)", segment)
+        if owner and all(i in _BODY_PARTS for i in split_list(segment[:owner.start()]
+                                                              .replace(",", " and "))):
+            segment = owner.group("rest")
+        for item in split_list(segment.split(",")[0]):
+            item = item.split("'s ")[0].split(" of ")[-1]  # "dog's leg" -> "dog"
+            item = re.sub(r"\s+\w+ing$", "", item)  # "person exercising" -> "person"
+            if item not in _NOT_CARRIERS and not find_datasets(item) and item not in found:
+                found.append(item)
+    return found
+
+
+def _first_creature(text: str) -> list[str]:
+    """Fallback: the first noun that WordNet says is an animal or a person."""
+    for word in re.findall(r"[a-z]+", text):
+        lemma = singular(word)
+        if lemma in _NOT_CARRIERS or len(lemma) < 3:
+            continue
+        synsets = noun_synsets(lemma)[:1]
+        if synsets and any(is_creature(s) for s in synsets):
+            return [lemma]
     return []

@@ -45,7 +45,7 @@ _PER_LONG_RE = re.compile(
 )
 _BATCH_RE = re.compile(
     rf"batch(?:es)?\s*(?:of|size(?:\s*of)?|with)?\s*(?P<n>{NUM})(?:\s*{_RATE_NOUN})?"
-    rf"[^.;\d]{{0,40}}?(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b"
+    rf"[^.;]{{0,60}}?(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b"
 )
 _BATCH_TIME_FIRST_RE = re.compile(
     rf"(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b\s*(?:per|for\s+(?:a|each|one)?|a|each)\s*"
@@ -55,7 +55,10 @@ _N_IN_TIME_RE = re.compile(
     rf"(?P<n>{NUM})\s*{_RATE_NOUN}\s*(?:in|within|under)\s*(?:less than\s*|under\s*)?"
     rf"(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b"
 )
-_TIME_RE = re.compile(rf"(?P<num>{NUM})\s*(?:-\s*)?(?P<unit>{_TIME_UNIT_RE})\b(?!\s*/)")
+_TIME_RE = re.compile(rf"(?P<num>{NUM})\s*(?:-\s*)?(?P<unit>{_TIME_UNIT_RE})\b"
+                      r"(?!\s*/\s*(?:s|sec|second)\b)")
+_PRODUCT_BEFORE = re.compile(r"(?:rtx|gtx|quadro|tesla|titan|radeon|pi|jetson|iphone|galaxy|"
+                             r"core i\d|ryzen \d|xeon|snapdragon|model)\s*$")
 
 # A time is a latency only near one of these, and never near the exclusions.
 _SPEED_CONTEXT = re.compile(
@@ -73,6 +76,13 @@ _NOT_SPEED = re.compile(
     r"months?\b|shift|exposure|label(?:l)?ing|annotat|sampl(?:ed|ing) (?:at|every)|"
     r"time-?lapse|charg"
 )
+
+# "videos recorded at 30 fps", "cameras run at 60 fps": the source's frame rate, not a target.
+_CAPTURE_RATE = re.compile(r"(?:record\w*|captur\w*|film\w*|shot|filmed|stream\w*|cameras? "
+                           r"(?:run|runs|deliver|deliver|produce|produces|output)s?|high-speed|"
+                           r"cameras?|streams?|videos?|footage)[^.;]{0,25}$")
+_CAPTURE_AFTER = re.compile(r"^\s*(?:high-speed |hd |ip |industrial |security )?"
+                            r"(?:cameras?|videos?|footage|recordings?|streams?|feeds?|sensors?)")
 
 _PARAM_UNITS = {
     "k": "K", "thousand": "K", "m": "M", "mil": "M", "million": "M", "millions": "M",
@@ -211,7 +221,8 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
             add(to_number(m.group("num")) / per, "fps", m)
     for rx in (_FPS_RE, _FPS_AFTER_RE):
         for m in rx.finditer(text):
-            if free(m, "num"):
+            if (free(m, "num") and not _CAPTURE_RATE.search(text[max(0, m.start() - 40):m.start()])
+                    and not _CAPTURE_AFTER.match(text[m.end():])):
                 add(to_number(m.group("num")), "fps", m)
     for m in _TIME_RE.finditer(text):
         if free(m, "num") and _is_latency(text, m):
@@ -221,14 +232,18 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
 
 def _is_latency(text: str, m: re.Match[str]) -> bool:
     """A time is a per-image latency only in an inference context (see module doc)."""
-    unit = m.group("unit")
-    if unit in ("m",):
-        return False
+    unit = _TIME_UNITS[m.group("unit")]
     start, end = clause_bounds(text, m.start())
+    if _PRODUCT_BEFORE.search(text[max(0, m.start() - 15):m.start()]):
+        return False  # "two RTX 4090s" is hardware, not 4090 seconds
     before = text[max(start, m.start() - 60):m.start()]
     after = text[m.end():min(end, m.end() + 40)]
     if _NOT_SPEED.search(before[-35:]) or _NOT_SPEED.search(after[:25]):
         return False
     if re.match(r"\s*(?:of|long)\s+(?:video|footage|audio|recording)", after):
         return False
+    if unit == "ms":
+        return True  # milliseconds in a model request are a latency unless excluded above
+    if re.match(r"\s*(?:per|/|a|for each|each)\s+(?!day|week|month|year|hour|minute)[a-z]", after):
+        return True
     return bool(_SPEED_CONTEXT.search(before) or _SPEED_CONTEXT.search(after))

@@ -14,7 +14,8 @@ from autommlab.tasks import Task
 
 _CUES: dict[str, list[tuple[str, float]]] = {
     "keypoint": [
-        (r"key[\s-]?points?", 6), (r"landmarks?", 5), (r"pose[\s-]?estimat\w*", 6),
+        (r"key[\s-]?points?", 6), (r"landmarks?", 5), (r"pose[\s-]?estimat\w*", 6), (r"pose[\s-]?track\w*", 6), (r"poses? (?:of|for)\b", 4),
+        (r"(?:nose|ears?|eyes|tail base|tails?|paws?|hooves|wings|legs|head|beaks?)\b", 1.5),
         (r"(?:human|body|hand|head|animal|pet|cat|dog|horse|\w+)\s+poses?\b", 4),
         (r"poses?\b(?!\s+(?:a|an|the|no|any|risks?|problems?|threats?|challenges?|hazards?|"
          r"questions?|dangers?))", 3), (r"skeletons?", 5), (r"joints?\b", 4),
@@ -24,19 +25,20 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "segmentation": [
         (r"segment\w*", 6), (r"(?:pixel|pixels)[\s-]?(?:level|wise|accurate|precise|by[\s-]pixel)",
-                             5), (r"per[\s-]?pixel", 5), (r"masks?\b", 4),
+                             5), (r"per[\s-]?pixel", 5), (r"(?:pixel|segmentation|binary|instance|semantic|per-pixel|output|predicted|a|one|the)"
+                             r" masks?\b|masks? (?:of|for|around|over|per|covering)\b", 4),
         (r"\bmiou\b|mean iou|\bdice\b|jaccard|intersection over union|\biou\b", 4),
-        (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"which pixels", 5),
+        (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"masking\b", 4), (r"which pixels", 5),
         (r"exact (?:shape|extent|area|boundar\w*)", 3), (r"boundar(?:y|ies)", 1),
         (r"area (?:covered|of)|coverage|how much of|extent of|fraction of the", 2),
-        (r"matting|parsing|label (?:each|every) pixel|paint", 3),
+        (r"matting|parsing|label (?:each|every) pixel", 3),
     ],
     "detection": [
         (r"detect\w*", 3), (r"bounding[\s-]?box\w*|b-?boxes|bbox\w*|boxes\b|box (?:around|each)",
                             6), (r"locat\w*|locali[sz]\w*|where\b|positions?\b", 3),
-        (r"\bm?ap(?:50|75)?\b|mean average precision|average precision", 3),
+        (r"\bm?ap(?:50|75)?\b(?!-10k)|mean average precision|average precision", 3),
         (r"count\w*|how many", 2), (r"spot\w*", 2), (r"find\w*", 1), (r"track\w*", 2),
-        (r"draw\w* (?:a )?(?:box|rectangle)", 5), (r"rectangles?", 3), (r"flag\w* (?:each|every|any)", 1),
+        (r"draw\w* (?:a )?(?:box|rectangle)", 5), (r"box(?:ed|ing)\b", 5), (r"rectangles?", 3), (r"flag\w* (?:each|every|any)", 1),
     ],
     "classification": [
         (r"classif\w*", 5), (r"categori[sz]\w*", 4), (r"recogni[sz]\w*", 2),
@@ -46,7 +48,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(?:which|what) (?:type|kind|species|breed|variety|class|category)", 4),
         (r"(?:type|kind|species|breed|class|category) of", 1), (r"top[\s-]?1|top[\s-]?5", 4),
         (r"\baccuracy\b", 1), (r"label (?:each|every|the) (?:image|photo|picture|frame)", 4),
-        (r"image[\s-]?level", 4), (r"tag\w*", 1), (r"\bvs\.?\b|versus", 2), (r"triage", 2),
+        (r"image[\s-]?level", 4), (r"(?:classes|labels|categories)\s*:", 3), (r"tag\w*", 1), (r"\bvs\.?\b|versus", 2), (r"triage", 2),
         (r"pass(?:/| or )fail|ok(?:/| or )n(?:ot )?ok|good (?:or|vs\.?|/) bad", 4),
     ],
 }
@@ -65,6 +67,15 @@ _EXPLICIT = [
     ("classification", re.compile(r"image[\s-]classif\w*|(?:a|an|the) classifier\b|"
                                   r"classification model")),
 ]
+# Architectures say which task they solve ("FCOS please" -> detection).
+_FAMILY_HINTS = [
+    ("detection", re.compile(r"yolo|rtm-?det|fcos|retina-?net|faster r-?cnn|\bssd|detr|centernet|"
+                             r"\batss\b|efficientdet|cascade r-?cnn|\btood\b")),
+    ("segmentation", re.compile(r"u-?net|deeplab|psp-?net|segformer|bisenet|fast-?scnn|stdc|"
+                                r"mask r-?cnn|solo(?:v2)?\b|segnext|mask2former|ocrnet|upernet")),
+    ("keypoint", re.compile(r"rtm-?pose|rtmw|hrnet-w\d+|higherhrnet|simple-?baseline|openpose|"
+                            r"vitpose|\bdekr\b|hourglass|rtmo")),
+]
 _WHETHER_DETECT = re.compile(r"detect\w* (?:whether|if|the presence|presence|any)")
 
 
@@ -76,6 +87,9 @@ def infer_task(text: str) -> tuple[Task, bool]:
             for m in rx.finditer(text):
                 negated = _NEGATION.search(text[max(0, m.start() - 40):m.start()])
                 scores[task] += -weight if negated else weight
+    for task, rx in _FAMILY_HINTS:
+        if rx.search(text):
+            scores[task] += 3
     for m in _WHETHER_DETECT.finditer(text):
         scores["detection"] -= 3
         scores["classification"] += 3

@@ -26,7 +26,8 @@ _PUNCT_MAP = str.maketrans({
 
 def normalise(text: str) -> str:
     """Lower case, ASCII punctuation, single spaces: the form every extractor matches on."""
-    return " ".join(text.translate(_PUNCT_MAP).lower().split())
+    lines = text.translate(_PUNCT_MAP).lower().splitlines()
+    return "\n".join(" ".join(line.split()) for line in lines)
 
 
 def to_number(token: str) -> float:
