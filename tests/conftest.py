@@ -74,3 +74,22 @@ def s3_store(s3_env: SeaweedS3, s3_bucket: str):  # -> autommlab.store.S3Store
     from autommlab.store import S3Store
 
     return S3Store(s3_bucket, prefix=f"test-{uuid.uuid4().hex[:12]}")
+
+
+# --- LAMP-style request sets --------------------------------------------------------------
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def lamp_dev():
+    from autommlab.lamp.dataset import read_lamp_jsonl
+
+    return read_lamp_jsonl(DATA_DIR / "lamp_dev.jsonl")
+
+
+@pytest.fixture(scope="session")
+def lamp_holdout():
+    from autommlab.lamp.dataset import read_lamp_jsonl
+
+    return read_lamp_jsonl(DATA_DIR / "lamp_holdout.jsonl")

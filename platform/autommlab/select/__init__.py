@@ -1,0 +1,19 @@
+"""Data and model selection with explained decisions."""
+
+from __future__ import annotations
+
+from autommlab.select.data import select_dataset
+from autommlab.select.decisions import DataDecision, ModelDecision, Selection
+from autommlab.select.model import select_model
+from autommlab.understand.schema import RequestConfig
+from autommlab.zoo.cards import DataCard, ModelCard
+
+
+def select(config: RequestConfig, datasets: list[DataCard], models: list[ModelCard]
+           ) -> Selection:
+    """Choose the dataset (sub-dataset) and model for a parsed request."""
+    return Selection(data=select_dataset(config, datasets), model=select_model(config, models))
+
+
+__all__ = ["DataDecision", "ModelDecision", "Selection", "select", "select_dataset",
+           "select_model"]

@@ -1,8 +1,8 @@
 """Request understanding: text -> RequestConfig, with pluggable backends."""
 
 from autommlab.understand.base import (
-    ParseResult,
     Parser,
+    ParseResult,
     available_parsers,
     get_parser,
     register_parser,

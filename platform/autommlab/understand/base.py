@@ -85,7 +85,8 @@ def get_parser(name: str = "rules", **options: Any) -> Parser:
         return _REGISTRY[name](**options)
     if name in PLANNED_BACKENDS:
         raise BackendUnavailableError(
-            f"backend '{name}': {PLANNED_BACKENDS[name]}. Available: {', '.join(sorted(_REGISTRY))}."
+            f"backend '{name}': {PLANNED_BACKENDS[name]}. "
+            f"Available: {', '.join(sorted(_REGISTRY))}."
         )
     raise BackendUnavailableError(
         f"unknown parser backend '{name}'. Available: {', '.join(sorted(_REGISTRY))}."

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from autommlab.understand.base import ParseResult, Parser, register_parser
+from autommlab.understand.base import Parser, ParseResult, register_parser
 from autommlab.understand.rules.deploy import infer_engine, infer_gpu
 from autommlab.understand.rules.metrics import extract_metrics
 from autommlab.understand.rules.names import find_datasets, find_model

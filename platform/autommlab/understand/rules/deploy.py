@@ -17,12 +17,14 @@ _ENGINES = [
     ("onnxruntime", re.compile(r"\bonnx(?:[\s-]?runtime)?\b|\bort\b|onnxruntime")),
 ]
 _CPU = re.compile(
-    r"\bcpus?\b(?![\s-]?(?:and|&|\+|/)\s*gpu)|cpu[\s-]only|without (?:a |any )?(?:dedicated |discrete )?gpu|"
+    r"\bcpus?\b(?![\s-]?(?:and|&|\+|/)\s*gpu)|cpu[\s-]only|without (?:a |any )?(?:dedicated |"
+    r"discrete )?gpu|"
     r"no (?:dedicated |discrete )?gpus?\b|"
     r"(?:smart)?phones?\b|mobile\b|android|\bios\b|iphone|ipad|tablet|raspberry[\s-]?pi|\brpi\b|"
     r"intel nuc|\bnuc\b|openvino|laptop|notebook|microcontroller|\bmcu\b|arm cortex|"
     r"on[\s-]device|in[\s-]browser|browser|web ?assembly|edge (?:cpu|device)|ncnn|"
-    r"embedded (?:board|device|cpu)|single[\s-]board|coral (?:tpu|dev|edge|usb)|desktop pc|x86|snapdragon|kiosk|"
+    r"embedded (?:board|device|cpu)|single[\s-]board|coral (?:tpu|dev|edge|usb)|desktop pc|x86|"
+    r"snapdragon|kiosk|"
     r"point[\s-]of[\s-]sale|pos terminal|handheld|smartwatch|wearable|drone's? (?:cpu|board)|"
     r"core i[3579]|xeon|ryzen|apple silicon|m1|m2 (?:mac|chip)"
 )

@@ -10,7 +10,9 @@ from autommlab.understand.schema import Metric
 
 # Synonym -> canonical name (PARSE_CONVENTIONS.md). Longer synonyms are tried first so
 # "top-1 error" wins over "error" and "mean average precision" over "precision".
-_THRESH = r"(?:\s*(?:@|at)\s*(?:iou\s*(?:=|of)?\s*)?(?:\[?\.?\d+(?:\.\d+)?(?:\s*:\s*\.?\d+(?:\.\d+)?)*\]?))"
+# An IoU / PCK threshold is part of the metric's name: "mAP@0.5", "AP at IoU 0.75".
+_THRESH = (r"(?:\s*(?:@|at)\s*(?:iou\s*(?:=|of)?\s*)?"
+           r"(?:\[?\.?\d+(?:\.\d+)?(?:\s*:\s*\.?\d+(?:\.\d+)?)*\]?))")
 _SYNONYMS: list[tuple[str, str]] = [
     (r"mean average precision", "AP"), (r"average precision", "AP"),
     (r"mean average recall", "AR"), (r"average recall", "AR"),
@@ -38,11 +40,16 @@ _NAME_RE = re.compile(
     + "|".join(f"(?:{s})" for s, _ in _SYNONYMS) + r"))" + _THRESH + r"?(?![\w])"
 )
 _CANON = [(re.compile(rf"(?:{s}){_THRESH}?$"), c) for s, c in _SYNONYMS]
-_VALUE_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<pct>%|percent|per cent|pct|pp)?")
+# A value never carries a unit: "AR, 8 ms" is a latency, not an AR of 0.08.
+_VALUE_RE = re.compile(
+    rf"(?P<num>{NUM})\s*(?P<pct>%|percent|per cent|pct|pp)?"
+    r"(?!\s*(?:ms\b|s\b|sec|seconds?\b|fps|frames|m\b|k\b|b\b|g\b|[mgt]?flops|params|"
+    r"parameters|million|billion|x\s?\d|px|pixels|mb\b|gb\b|classes|images|cameras|epochs))")
 # Between a metric name and its value, only comparison words may stand.
 _GAP_AFTER = re.compile(
     r"^(?:\s|\(|\)|:|=|>|<|~|,|of|is|at|least|most|above|over|greater|higher|better|than|"
-    r"more|no|not|less|lower|below|under|exceed(?:s|ing)?|must|should|needs?|to|be|reach(?:es|ing)?|"
+    r"more|no|not|less|lower|below|under|exceed(?:s|ing)?|must|should|needs?|to|be|reach(?:es|"
+    r"ing)?|"
     r"achieve|achieving|get|hit|around|about|roughly|approximately|minimum|min|max|maximum|"
     r"target|required|requirement|score|value|rate|a|an|the|that|we|i|need|want|both|all|each|"
     r"and|or|with|keep|stay|remain|of at least|beyond|upwards|ideally|it|something|like|equal|"

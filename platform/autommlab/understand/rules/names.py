@@ -7,7 +7,8 @@ import re
 # Families of architectures (OpenMMLab's zoos and the common literature). A variant suffix
 # ("-50", "-tiny", " v2", "-B0", "-W32", "-s") is captured with the family name.
 _VARIANT = (r"(?:[\s-]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[a-z]?|x{0,2}l|[nsmlxt]|tiny|nano|small|"
-            r"medium|large|huge|base|lite|plus|ins|lightning|thunder|\+\+?|b\d|[a-z]\d|\d+mf|/\d+|b|h|w\d+|r\d+|s\d+|d\d+|x\d+(?:\.\d+)?|"
+            r"medium|large|huge|base|lite|plus|ins|lightning|thunder|\+\+?|b\d|[a-z]\d|\d+mf|"
+            r"/\d+|b|h|w\d+|r\d+|s\d+|d\d+|x\d+(?:\.\d+)?|"
             r"(?:r|resnet)[-]?\d+|mit[- ]?b\d|[0-9]+x[0-9]+d)\b)*")
 _FAMILIES = [
     r"faster[\s-]?r[\s-]?cnn", r"mask[\s-]?r[\s-]?cnn", r"cascade[\s-]?(?:mask[\s-]?)?r[\s-]?cnn",
@@ -16,7 +17,8 @@ _FAMILIES = [
     r"fcos", r"detr", r"deformable[\s-]?detr", r"dino", r"dab[\s-]?detr", r"co[\s-]?detr",
     r"rt[\s-]?detr", r"centernet", r"center[\s-]?net", r"atss", r"gfl", r"tood",
     r"efficientdet", r"res[\s-]?net(?:[\s-]?v\d)?", r"resnext", r"res2net", r"resnest",
-    r"mobile[\s-]?net(?:[\s-]?v\d)?", r"mobile[\s-]?vit", r"mobileone", r"efficient[\s-]?net(?:[\s-]?v2)?",
+    r"mobile[\s-]?net(?:[\s-]?v\d)?", r"mobile[\s-]?vit", r"mobileone",
+    r"efficient[\s-]?net(?:[\s-]?v2)?",
     r"efficientformer", r"shuffle[\s-]?net(?:[\s-]?v\d)?", r"squeeze[\s-]?net", r"ghost[\s-]?net",
     r"dense[\s-]?net", r"vgg", r"inception(?:[\s-]?v\d)?", r"xception", r"alex[\s-]?net",
     r"le[\s-]?net", r"regnet[xy]?", r"conv[\s-]?next(?:[\s-]?v2)?", r"vit", r"deit",
@@ -30,7 +32,8 @@ _FAMILIES = [
     r"simple[\s-]?baseline", r"open[\s-]?pose", r"vit[\s-]?pose", r"hourglass",
     r"dark[\s-]?pose", r"udp", r"rle", r"simcc", r"dekr", r"associative embedding",
     r"yolo[\s-]?pose", r"cid", r"solo(?:v2)?", r"yolact", r"higher[\s-]?hr[\s-]?net", r"rtmw",
-    r"cond[\s-]?inst", r"nn[\s-]?u[\s-]?net", r"cellpose", r"stardist", r"move[\s-]?net", r"blaze[\s-]?pose", r"lite[\s-]?seg", r"pvt(?:v2)?", r"twins", r"tinyvit", r"levit",
+    r"cond[\s-]?inst", r"nn[\s-]?u[\s-]?net", r"cellpose", r"stardist", r"move[\s-]?net",
+    r"blaze[\s-]?pose", r"lite[\s-]?seg", r"pvt(?:v2)?", r"twins", r"tinyvit", r"levit",
 ]
 _FAMILY_RE = "(?:" + "|".join(f"(?:{f})" for f in _FAMILIES) + r")" + _VARIANT
 # "SSDLite-MobileNetV2": a head family joined to a backbone family is one name.
@@ -47,15 +50,18 @@ _DATASETS = [
     r"cityscapes", r"image[\s-]?net(?:[\s-]?(?:1k|21k|22k|-?v2))?", r"ilsvrc(?:[\s-]?20\d\d)?",
     r"(?:pascal[\s-]?)?voc(?:[\s-]?20\d\d)?", r"pascal[\s-]?context", r"ade[\s-]?20k",
     r"mpii(?:[\s-]?human[\s-]?pose)?", r"cifar[\s-]?(?:10|100)", r"(?:fashion[\s-]?)?mnist",
-    r"kitti", r"lvis", r"objects365", r"open[\s-]?images(?:[\s-]?v\d)?", r"celeb[\s-]?a(?:[\s-]?hq)?",
+    r"kitti", r"lvis", r"objects365", r"open[\s-]?images(?:[\s-]?v\d)?",
+    r"celeb[\s-]?a(?:[\s-]?hq)?",
     r"wider[\s-]?face", r"crowd[\s-]?pose", r"ai[\s-]?challenger", r"human3\.6m",
     r"deep[\s-]?fashion2?", r"i[\s-]?naturalist(?:[\s-]?20\d\d)?", r"places(?:365)?",
     r"mapillary(?:[\s-]?vistas)?", r"cam[\s-]?vid", r"bdd[\s-]?100k", r"nu[\s-]?scenes",
     r"waymo(?:[\s-]?open)?", r"dota(?:[\s-]?v?\d\.\d)?", r"lip", r"ap[\s-]?10k",
     r"animal[\s-]?kingdom", r"frei[\s-]?hand", r"onehand10k", r"300w", r"wflw", r"aflw",
-    r"cofw", r"stanford[\s-]?dogs", r"cub[\s-]?200(?:[\s-]?2011)?", r"oxford[\s-]?(?:flowers|pets|102)",
+    r"cofw", r"stanford[\s-]?dogs", r"cub[\s-]?200(?:[\s-]?2011)?",
+    r"oxford[\s-]?(?:flowers|pets|102)",
     r"food[\s-]?101", r"isic(?:[\s-]?20\d\d)?", r"chest[\s-]?x[\s-]?ray14", r"kvasir(?:-seg)?",
-    r"loveda", r"isaid", r"potsdam", r"vaihingen", r"gta[\s-]?5", r"synthia", r"sun[\s-]?rgb[\s-]?d",
+    r"loveda", r"isaid", r"potsdam", r"vaihingen", r"gta[\s-]?5", r"synthia",
+    r"sun[\s-]?rgb[\s-]?d",
     r"nyu[\s-]?depth(?:[\s-]?v2)?", r"lsp", r"posetrack(?:[\s-]?\d+)?", r"halpe", r"jhmdb",
     r"coco[\s-]?text", r"icdar(?:[\s-]?20\d\d)?", r"svhn", r"gtsrb", r"caltech[\s-]?(?:101|256)",
     r"eurosat", r"plant[\s-]?village", r"mvtec(?:[\s-]?ad)?", r"visdrone", r"uavdt",

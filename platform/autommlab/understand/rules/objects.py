@@ -71,7 +71,7 @@ _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band/or\b|\band\b|\bor\b|\bvs\.?|\bversus\
 
 _VERBS = (r"(?:detect|locate|locali[sz]e|find|spot|count|track|identify|recogni[sz]e|segment|"
           r"outline|delineate|extract|monitor|flag|pick out|pinpoint|highlight|catch|measure|"
-          r"inspect|classify|categori[sz]e|distinguish)(?:s|es|ed|d|ing)?|identifies|"
+          r"inspect|classify|categori[sz]e|distinguish|separate)(?:s|es|ed|d|ing)?|identifies|"
           r"identified|classifies|classified|locating|tracing")
 _INTRO_LIST = [
     # "classify X into A, B and C", "sort parcels as damaged or intact"
@@ -83,6 +83,8 @@ _INTRO_LIST = [
     r"(?:classes|categories|labels|class labels|outcomes|grades|states|conditions)\s*"
     r"(?:are|include|including|like|such as|would be|:|=|-)\s*(?:\(|either\s+)?(?P<list>)",
     r"with (?:the )?(?:classes|categories|labels)\s+(?P<list>)",
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:classes|"
+    r"categories)\s*[,:-]\s*(?P<list>)",
     r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tell apart|tell the difference)"
     r"(?:\s+between)?\s+(?P<list>)",
     r"\beither\s+(?P<list>)",
@@ -98,18 +100,20 @@ _INTRO_VERB = [
     r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
 ]
 _INTRO_LIST_RES = [re.compile(rx) for rx in _INTRO_LIST]
-_CLASS_LIST_RES = _INTRO_LIST_RES[2:4]  # explicit "classes: ..." enumerations
+_CLASS_LIST_RES = _INTRO_LIST_RES[2:5]  # explicit "classes: ..." enumerations
 _PURPOSE_RES = [re.compile(
     r"(?:detector|segmenter|model|network|system|tool)\s+(?:for|to find|that finds|"
     r"that detects|that spots|that recogni[sz]es|that segments)\s+(?P<list>)"),
-    re.compile(r"(?:trained|train|fine-tune[d]?) on [\w-]+ (?:for|to detect|to segment)\s+(?P<list>)")]
+    re.compile(r"(?:trained|train|fine-tune[d]?) on [\w-]+ (?:for|to detect|"
+    r"to segment)\s+(?P<list>)"),
+    re.compile(r"(?:only|just|specifically|exclusively) (?:for|on)\s+(?P<list>)")]
 _PARTICIPLE = re.compile(
     r"\s+(?:(?:has|have|need|needs|must|should|to) (?:to )?be\s+)?(?:detected|segmented|found|"
     r"located|locali[sz]ed|boxed|outlined|masked|recogni[sz]ed|identified|delineated)\b")
 _INTRO_VERB_RES = [re.compile(rx) for rx in _INTRO_VERB]
 _VERB_START = re.compile(rf"^(?:{_VERBS}|and|or|&)\b")
 _VERB_ANYWHERE = re.compile(rf"\b(?:{_VERBS})\b")
-_COLON = re.compile(r"(?:[:]|->|=>)\s*(?P<list>)")
+_COLON = re.compile(r"(?:[:]|->|=>|\s-\s)\s*(?P<list>)")
 _PARENS = re.compile(r"\((?P<list>[^()]{3,120})\)")
 _CONSTRAINT_WORDS = re.compile(
     r"\d\s*(?:%|fps|ms\b|s\b|sec|m\b|k\b|b\b|g|param|flop)|\bfps\b|latenc|param|flops|"
@@ -132,7 +136,7 @@ _TASK_ADJECTIVES = {
     "for", "need", "want", "some", "do", "with", "boundary", "quick", "reliable", "good",
     "we", "i", "to", "of", "in", "on", "that", "and", "or", "mask", "box", "pixel", "per-pixel",
     "dense", "2d", "3d", "scene", "type", "level", "defect", "anomaly", "face-mask", "no",
-    "not", "without", "any", "boundary", "contour", "edge",
+    "not", "without", "any", "contour", "edge",
 }
 _ADJECTIVE_ONLY = {"everyday", "common", "various", "generic", "general", "arbitrary", "random",
                    "different", "all", "multiple", "many", "several", "any", "new", "small",
@@ -141,7 +145,8 @@ _ADJECTIVE_ONLY = {"everyday", "common", "various", "generic", "general", "arbit
 
 _KP_WORDS = (r"(?:pose estimation|pose|poses|keypoints?|key points?|landmarks?|skeletons?|"
              r"joints?|posture|face alignment)")
-_KP_TAIL = r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analysis|estimator))?"
+_KP_TAIL = (r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analysis|estimator|"
+            r"positions|locations|coordinates|angles))?")
 _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)\s+"
@@ -256,8 +261,8 @@ def _from_passive(text: str) -> list[str]:
     """"I need cups, spoons and keys detected", "the person has to be segmented"."""
     for m in _PARTICIPLE.finditer(text):
         before = text[max(0, m.start() - 80):m.start()]
-        chunks = re.split(rf"[.;:!?\n]|(?<![\w-])(?:{_STOP}|need|want|like|get|i|we)(?![\w-])",
-                          before)
+        chunks = re.split(rf"[.;:!?,\n]|(?<![\w-])(?:{_STOP}|need|want|like|get|i|we|"
+                          r"[a-z]+ing)(?![\w-])", before)
         items = split_list(chunks[-1]) if chunks else []
         if items:
             return items
@@ -336,9 +341,12 @@ def _from_task_noun(text: str) -> list[str]:
             kept.insert(0, word)
         while kept and kept[0].strip(",") in ("and", "or"):
             kept.pop(0)
-        items = split_list(" ".join(kept))
+        items = [i for i in split_list(" ".join(kept))
+                 if " " in i or not is_adjective_only(i)]  # "the new segmentation model"
         if items:
             return items
+        if text.startswith(" for ", m.end()):
+            return []  # "a detector for X": the purpose finder reads X
     return []
 
 
@@ -352,8 +360,8 @@ def _keypoint_carriers(text: str) -> list[str]:
     found = []
     for m in _KP_BEFORE.finditer(text):
         words = m.group("np").split()
-        while words and (words[0] in _NOT_CARRIERS or words[0] in _KEYPOINT_ADJECTIVES
-                         and len(words) > 1):
+        while words and (words[0] in _NOT_CARRIERS or (words[0] in _KEYPOINT_ADJECTIVES
+                         and len(words) > 1)):
             words.pop(0)
         while len(words) > 1 and words[-1] in _NOT_CARRIERS:
             words.pop()

@@ -14,7 +14,8 @@ from autommlab.tasks import Task
 
 _CUES: dict[str, list[tuple[str, float]]] = {
     "keypoint": [
-        (r"key[\s-]?points?", 6), (r"landmarks?", 5), (r"pose[\s-]?estimat\w*", 6), (r"pose[\s-]?track\w*", 6), (r"poses? (?:of|for)\b", 4),
+        (r"key[\s-]?points?", 6), (r"landmarks?", 5), (r"pose[\s-]?estimat\w*", 6),
+        (r"pose[\s-]?track\w*", 6), (r"poses? (?:of|for)\b", 4),
         (r"(?:nose|ears?|eyes|tail base|tails?|paws?|hooves|wings|legs|head|beaks?)\b", 1.5),
         (r"(?:human|body|hand|head|animal|pet|cat|dog|horse|\w+)\s+poses?\b", 4),
         (r"poses?\b(?!\s+(?:a|an|the|no|any|risks?|problems?|threats?|challenges?|hazards?|"
@@ -25,10 +26,13 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "segmentation": [
         (r"segment\w*", 6), (r"(?:pixel|pixels)[\s-]?(?:level|wise|accurate|precise|by[\s-]pixel)",
-                             5), (r"per[\s-]?pixel", 5), (r"(?:pixel|segmentation|binary|instance|semantic|per-pixel|output|predicted|a|one|the)"
+                             5), (r"per[\s-]?pixel", 5),
+                             (r"(?:pixel|segmentation|binary|instance|semantic|per-pixel|output|"
+                             r"predicted|a|one|the)"
                              r" masks?\b|masks? (?:of|for|around|over|per|covering)\b", 4),
         (r"\bmiou\b|mean iou|\bdice\b|jaccard|intersection over union|\biou\b", 4),
-        (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"masking\b", 4), (r"which pixels", 5),
+        (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"masking\b", 4),
+        (r"which pixels", 5),
         (r"exact (?:shape|extent|area|boundar\w*)", 3), (r"boundar(?:y|ies)", 1),
         (r"area (?:covered|of)|coverage|how much of|extent of|fraction of the", 2),
         (r"matting|parsing|label (?:each|every) pixel", 3),
@@ -38,7 +42,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
                             6), (r"locat\w*|locali[sz]\w*|where\b|positions?\b", 3),
         (r"\bm?ap(?:50|75)?\b(?!-10k)|mean average precision|average precision", 3),
         (r"count\w*|how many", 2), (r"spot\w*", 2), (r"find\w*", 1), (r"track\w*", 2),
-        (r"draw\w* (?:a )?(?:box|rectangle)", 5), (r"box(?:ed|ing)\b", 5), (r"rectangles?", 3), (r"flag\w* (?:each|every|any)", 1),
+        (r"draw\w* (?:a )?(?:box|rectangle)", 5), (r"box(?:ed|ing)\b", 5), (r"rectangles?", 3),
+        (r"flag\w* (?:each|every|any)", 1),
     ],
     "classification": [
         (r"classif\w*", 5), (r"categori[sz]\w*", 4), (r"recogni[sz]\w*", 2),
@@ -48,15 +53,16 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(?:which|what) (?:type|kind|species|breed|variety|class|category)", 4),
         (r"(?:type|kind|species|breed|class|category) of", 1), (r"top[\s-]?1|top[\s-]?5", 4),
         (r"\baccuracy\b", 1), (r"label (?:each|every|the) (?:image|photo|picture|frame)", 4),
-        (r"image[\s-]?level", 4), (r"(?:classes|labels|categories)\s*:", 3), (r"tag\w*", 1), (r"\bvs\.?\b|versus", 2), (r"triage", 2),
+        (r"image[\s-]?level", 4), (r"(?:classes|labels|categories)\s*:", 3), (r"tag\w*", 1),
+        (r"\bvs\.?\b|versus", 2), (r"triage", 2),
         (r"pass(?:/| or )fail|ok(?:/| or )n(?:ot )?ok|good (?:or|vs\.?|/) bad", 4),
     ],
 }
 _COMPILED = {task: [(re.compile(rf"(?<![\w-]){rx}"), w) for rx, w in cues]
              for task, cues in _CUES.items()}
-_NEGATION = re.compile(r"(?:\bno\b|\bnot\b|n't|\bwithout\b|rather than|instead of|"
+_NEGATION = re.compile(r"(?:(?:\bno\b|\bnot\b|n't|rather than|instead of|"
                        r"\bnever\b|no need (?:for|to)|don't need|doesn't need|\bnor\b|"
-                       r"instead of drawing)[\w\s,'-]{0,25}$")
+                       r"instead of drawing)[\w\s,'-]{0,25}|\bwithout\s+(?:any\s+|the\s+)?)$")
 # Explicit task names decide on their own ("an object detector that ...").
 _EXPLICIT = [
     ("keypoint", re.compile(r"key[\s-]?point (?:detection|estimation|model|detector)|"
