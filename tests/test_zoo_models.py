@@ -169,7 +169,7 @@ def test_zoo_measure_completes_a_new_card(tmp_path: Path,
     del raw["measured"], raw["reference_accuracy"]
     stub.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
 
-    main_measure([tmp_path], latency=False)
+    main_measure([tmp_path], write=True, latency=False)
 
     written, reference = _card(stub), _card_named("mobilenet-v3-small")
     assert written.reference_accuracy == reference.reference_accuracy

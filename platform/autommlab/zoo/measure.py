@@ -30,9 +30,10 @@ from __future__ import annotations
 import os
 import statistics
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,7 +140,7 @@ def load_model_config(toolbox: str, base_config: str) -> Config:
     return cfg
 
 
-@lru_cache(maxsize=None)
+@cache
 def _register(package: str) -> Any:
     """Register the toolbox's modules once and return its MODELS registry."""
     import_module(f"{package}.utils").register_all_modules(init_default_scope=False)
@@ -363,8 +364,8 @@ def card_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def main_measure(paths: list[Path], *, write: bool = True, latency: bool = True) -> None:
-    """`autommlab zoo measure`: measure cards, write them back, print a table.
+def main_measure(paths: list[Path], *, write: bool = False, latency: bool = True) -> None:
+    """`autommlab zoo measure`: measure cards, print a table; `write` updates the card files.
 
     A card that fails is reported in the table and the others still run; a ZooError listing
     the failures is raised at the end so the command exits non-zero.
@@ -382,8 +383,7 @@ def main_measure(paths: list[Path], *, write: bool = True, latency: bool = True)
     for path in card_files(paths):
         progress.print(f"measuring {path.name} ...")
         try:
-            update = update_card_file if write else measure_card
-            card = update(path, latency=latency)
+            card = _measure_quietly(path, write=write, latency=latency)
         except (ZooError, RuntimeError, ImportError, KeyError, ValueError) as exc:
             failures.append(f"{path}: {exc}")
             table.add_row(path.stem, "-", "-", "-", "-", "-", f"FAILED: {type(exc).__name__}")
@@ -392,6 +392,15 @@ def main_measure(paths: list[Path], *, write: bool = True, latency: bool = True)
     Console().print(table)
     if failures:
         raise ZooError("could not measure:\n" + "\n".join(failures))
+
+
+def _measure_quietly(path: Path, *, write: bool, latency: bool) -> ModelCard:
+    """Measure one card with the toolboxes' deprecation chatter silenced (it says nothing
+    about the card and buries the table); warnings from anywhere else still show."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"(mmcv|mmengine|mmdet|mmseg|mmpose|mmpretrain)\b")
+        update = update_card_file if write else measure_card
+        return update(path, latency=latency)
 
 
 def _row(card: ModelCard) -> list[str]:

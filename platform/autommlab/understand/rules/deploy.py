@@ -37,7 +37,7 @@ _TRAINING_CONTEXT = re.compile(r"train(?:ed|ing|s)? (?:on|with|using)|fine[\s-]?
                                r"label\w* (?:on|with)")
 _NO_GPU = re.compile(r"(?:no|without|w/o|not on|not a|lack|lacks|don't have|doesn't have|"
                      r"do not have|does not have|zero)\s+(?:a |any |an? )?(?:dedicated |"
-                     r"discrete |nvidia )?(?:gpus?|cuda|graphics card)")
+                     r"discrete |nvidia )?(?:gpus?|cuda|graphics? cards?)")
 
 
 def infer_engine(text: str) -> str:

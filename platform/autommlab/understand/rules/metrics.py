@@ -34,7 +34,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"specificity", "specificity"),
 ]
 _ERROR_WORDS = (r"(?:top[- ]?1 |classification |misclassification |overall )?"
-                r"(?:error(?: rate)?|misclassification rate|mistake rate)")
+                r"(?:error(?: rate)?|misclassification(?: rate)?|mistake rate)")
 _NAME_RE = re.compile(
     r"(?<![\w-])(?:(?P<err>" + _ERROR_WORDS + r")|(?P<name>"
     + "|".join(f"(?:{s})" for s, _ in _SYNONYMS) + r"))" + _THRESH + r"?(?![\w])"
@@ -44,7 +44,8 @@ _CANON = [(re.compile(rf"(?:{s}){_THRESH}?$"), c) for s, c in _SYNONYMS]
 _VALUE_RE = re.compile(
     rf"(?P<num>{NUM})\s*(?P<pct>%|percent|per cent|pct|pp)?"
     r"(?!\s*(?:ms\b|s\b|sec|seconds?\b|fps|frames|m\b|k\b|b\b|g\b|[mgt]?flops|params|"
-    r"parameters|million|billion|x\s?\d|px|pixels|mb\b|gb\b|classes|images|cameras|epochs))")
+    r"parameters|million|billion|x\s?\d|px|pixels|mb\b|gb\b|classes|images|cameras|epochs|"
+    r"mm\b|cm\b|km\b|degrees?))")
 # Between a metric name and its value, only comparison words may stand.
 _GAP_AFTER = re.compile(
     r"^(?:\s|\(|\)|:|=|>|<|~|,|of|is|at|least|most|above|over|greater|higher|better|than|"
@@ -53,7 +54,9 @@ _GAP_AFTER = re.compile(
     r"achieve|achieving|get|hit|around|about|roughly|approximately|minimum|min|max|maximum|"
     r"target|required|requirement|score|value|rate|a|an|the|that|we|i|need|want|both|all|each|"
     r"and|or|with|keep|stay|remain|of at least|beyond|upwards|ideally|it|something|like|equal|"
-    r"really|very|high|good|well|close|near|solid|decent|has|have|what|matters|"
+    r"really|very|high|good|well|close|near|solid|decent|has|have|what|matters|key|"
+    r"important|critical|crucial|essential|priority|radius|threshold|distance|"
+    r"\d+(?:\.\d+)?\s*(?:mm|cm|px|pixels?)|"
     r"or above|and above|\+)*$"
 )
 _GAP_BEFORE = re.compile(r"^(?:\s|%|percent|or better|or higher|or more|\+|top-?1|mean|"

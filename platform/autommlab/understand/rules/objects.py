@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from autommlab.understand.rules.names import find_datasets
+from autommlab.understand.rules.names import find_datasets, find_model
 from autommlab.wordnet import is_adjective_only, is_creature, noun_synsets, singular
 
 _GENERIC = {
@@ -27,52 +27,74 @@ _GENERIC = {
     "camera", "cameras", "feed", "feeds", "stream", "streams", "scene", "scenes", "view",
     "shot", "shots", "clip", "clips", "input", "output", "variety", "varieties", "sort",
     "sorts", "group", "groups", "keypoint", "keypoints", "landmark", "landmarks", "pose",
-    "poses", "mask", "masks", "box", "boxes", "bounding box", "bounding boxes", "outline",
+    "poses", "masks", "bounding box", "bounding boxes", "outline",
     "outlines", "contour", "contours", "joint", "joints", "skeleton", "skeletons",
-} - {"box"}
+}
 _TRAILING_GENERIC = {
-    "object", "objects", "item", "items", "thing", "things", "image", "images", "photo",
-    "photos", "picture", "pictures", "frame", "frames", "region", "regions",
-    "pixel", "pixels", "mask", "masks", "instance", "instances", "crop", "crops", "patch",
-    "patches", "class", "classes", "category", "categories", "type", "types",
+    "object", "objects", "item", "items", "thing", "things", "images", "photos", "pictures",
+    "frames", "region", "regions", "pixel", "pixels", "masks", "instance", "instances",
+    "classifier", "detector", "segmenter", "model", "network", "app", "system",
+    "class", "classes", "category", "categories", "type", "types",
+}
+# Words naming a category that a list of its members often follows:
+# "every defect on steel sheets, scratches, inclusions and patches".
+_CATEGORY_WORDS = {
+    "defect", "disease", "damage", "animal", "vehicle", "product", "food", "species", "pest",
+    "fruit", "vegetable", "tool", "tissue", "cell", "garment", "waste", "material", "sign",
+    "plant", "bird", "fish", "insect", "condition", "anomaly", "fault", "part", "component",
+    "organ", "structure", "class", "category", "label", "type", "kind", "object", "item",
+}
+# Nouns that end in -ing (a trailing -ing word is otherwise a verb that ends the object).
+_ING_NOUNS = {
+    "housing", "building", "ceiling", "painting", "clothing", "ring", "string", "wing", "king",
+    "thing", "railing", "siding", "awning", "bedding", "lightning", "spring", "sibling",
+    "seedling", "duckling", "pudding", "icing", "wiring", "tubing", "piping", "plating",
+    "coating", "casing", "bearing", "fitting", "coupling", "marking", "opening", "crossing",
+    "parking", "landing", "filling", "stuffing", "topping", "dressing", "lining", "swing",
+    "sling", "earring", "herring", "sapling", "dumpling", "darling", "starling", "pudding",
+    "shading", "tiling", "flooring", "roofing", "scaffolding", "packing", "packaging",
 }
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|all|any|each|every|various|different|multiple|several|individual|both|"
     r"our|my|their|its|his|her|some|specific|certain|possible|other|many|few|more|most|"
     r"such|these|those|this|that|which|what|whether|either|neither|potential|visible|"
-    r"common|typical|main|major|individual|separate|distinct|single|two|three|four|five|six|"
-    r"seven|eight|nine|ten|\d+|types? of|kinds? of|sorts? of|classes of|categories of|"
+    r"main|major|individual|separate|distinct|single|two|three|four|five|six|"
+    r"seven|eight|nine|ten|\d+|types? of|kinds? of|sorts? of|classes of|categories of|of|"
+    r"shows?|has|have|contains?|looks?|is|are|be|"
     r"instances of|pieces? of|examples? of|images? of|pictures? of|photos? of|frames? of|"
     r"locations? of|positions? of|presence of|number of|amount of|occurrences? of|"
     r"appearance of|regions? of|areas? of|pixels? of|masks? of|outlines? of|boundaries of|"
     r"contours? of|varieties of|varieties|species of|breeds? of|individual|also|just|only|"
     r"(?:pixel |pixel-level |semantic |instance |binary |segmentation )?masks? of|"
     r"(?:pixel-level |pixel-wise |semantic |instance )?segmentation of|detection of|"
-    r"(?:bounding )?box(?:es)? (?:around|on|for)|up to \d+|up to|"
+    r"(?:bounding )?box(?:es)? (?:around|on|for)|up to \d+|up to|separating|namely|"
     r"even|still|then|e\.?g\.?|i\.?e\.?|like|such as|including|namely|either)\s+)+"
 )
 # Words that end an object list (prepositions, verbs, clause connectors).
 _STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|over|by|"
          r"when|while|during|per|for|via|inside|into|onto|through|where|as|if|whether|than|"
-         r"is|are|was|were|be|being|been|has|have|had|can|could|should|must|will|would|"
+         r"is|are|was|were|be|being|been|has|have|had|could|should|must|will|would|"
          r"need|needs|running|run|runs|deployed|deploy|and then|then|but|because|since|"
          r"before|after|without|against|near|around|along|among|between|it|we|i|you|they|"
-         r"our|my|please|ideally|preferably|also|plus|under|below|above|less|more|at least|"
+         r"our|my|please|ideally|preferably|also|under|below|above|less|more|at least|"
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
-_LIST_END = re.compile(rf"(?:[.;:!?()\[\]\"\n]|->|(?<![\w-])(?:{_STOP})(?![\w-])| - |"
+_LIST_END = re.compile(rf"(?:(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.|[;:!?(){{}}\[\]\"\n]|->|(?<![\w-])(?:{_STOP})(?![\w-])| - |"
                        r"\b(?:pixel-?wise|pixel by pixel|per pixel|per image|per frame|"
                        r"in real time|real-time|please|thanks?)\b|\b[a-z]+(?:ed|en|rn) by\b|"
+                       r"\b[a-z]+ed\s+(?:on|in|at|from|into|onto|while|when|whenever|by|"
+                       r"during|as|so|to|for)\b|\b(?:whenever|wherever|once|until|unless)\b|"
+                       r"\b(?:only|too)\b|"
                        r"\b[a-z]+ing\s+(?:the|a|an|in|on|at|from|into|across|over|through|"
                        r"along|past|around|for|to|with)\b)")
 _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band/or\b|\band\b|\bor\b|\bvs\.?|\bversus\b|"
                     r"\bas well as\b|\bplus\b|\bnor\b)\s*")
 
-_VERBS = (r"(?:detect|locate|locali[sz]e|find|spot|count|track|identify|recogni[sz]e|segment|"
-          r"outline|delineate|extract|monitor|flag|pick out|pinpoint|highlight|catch|measure|"
-          r"inspect|classify|categori[sz]e|distinguish|separate)(?:s|es|ed|d|ing)?|identifies|"
-          r"identified|classifies|classified|locating|tracing")
+_VERBS = (r"(?:detect|find|spot|count|track|segment|extract|monitor|flag|pick out|pinpoint|"
+          r"highlight|catch|inspect|distinguish)(?:s|es|ed|ing)?|"
+          r"(?:locat|locali[sz]|recogni[sz]|outlin|delineat|measur|separat|categori[sz]|trac)"
+          r"(?:e|es|ed|ing)|(?:identif|classif)(?:y|ies|ied|ying)")
 _INTRO_LIST = [
     # "classify X into A, B and C", "sort parcels as damaged or intact"
     r"(?:classif\w*|categori[sz]\w*|sort\w*|separat\w*|grad\w*|label\w*|divid\w*|split\w*|"
@@ -83,6 +105,9 @@ _INTRO_LIST = [
     r"(?:classes|categories|labels|class labels|outcomes|grades|states|conditions)\s*"
     r"(?:are|include|including|like|such as|would be|:|=|-)\s*(?:\(|either\s+)?(?P<list>)",
     r"with (?:the )?(?:classes|categories|labels)\s+(?P<list>)",
+    r"(?:classes|categories|labels)\s+(?P<list>)",
+    r"(?:restricted|limited|restrict it|limit it) to\s+(?:the\s+)?(?P<list>)",
+    r"\bfor (?P<list>)(?=[^.;:]{3,80}?\bonly\b)",
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:classes|"
     r"categories)\s*[,:-]\s*(?P<list>)",
     r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tell apart|tell the difference)"
@@ -92,21 +117,26 @@ _INTRO_LIST = [
 _INTRO_VERB = [
     r"(?:boxes|box|bounding boxes?|rectangles?)\s+(?:around|on|for|of|over)\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
-    r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over)\s+(?:each|every|all|the|any)?\s*"
-    r"(?P<list>)",
+    r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over|for(?= (?:the|each|every|all)))\s+"
+    r"(?:each|every|all|the|any)?\s*(?P<list>)",
+    r"(?:positions?|locations?|coordinates) of\s+(?:each|every|all|the)?\s*(?P<list>)",
+    r"(?:care|cares|caring) (?:\w+ )?about\s+(?P<list>)",
+    r"(?:interested in|focus(?:ed)? on)\s+(?P<list>)",
     rf"(?:{_VERBS})(?:\s+(?:and|&|/|or)\s+(?:{_VERBS}))*\s+(?:where\s+)?(?:of\s+|for\s+)?"
     r"(?:the\s+)?(?:presence of\s+)?(?:any\s+|all\s+)?(?P<list>)",
     r"(?:detection|segmentation|classification|recognition|localization|localisation|"
     r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
 ]
 _INTRO_LIST_RES = [re.compile(rx) for rx in _INTRO_LIST]
-_CLASS_LIST_RES = _INTRO_LIST_RES[2:5]  # explicit "classes: ..." enumerations
+_CLASS_LIST_RES = _INTRO_LIST_RES[2:8]  # explicit "classes: ..." enumerations
 _PURPOSE_RES = [re.compile(
     r"(?:detector|segmenter|model|network|system|tool)\s+(?:for|to find|that finds|"
     r"that detects|that spots|that recogni[sz]es|that segments)\s+(?P<list>)"),
     re.compile(r"(?:trained|train|fine-tune[d]?) on [\w-]+ (?:for|to detect|"
     r"to segment)\s+(?P<list>)"),
-    re.compile(r"(?:only|just|specifically|exclusively) (?:for|on)\s+(?P<list>)")]
+    re.compile(r"(?:only|just|specifically|exclusively) (?:for|on)\s+(?P<list>)"),
+    re.compile(r"(?:detector|model|network|classifier|segmenter)\s+(?:on|trained on)\s+[\w-]+\s+"
+               r"(?:for|to detect|to find|to segment)\s+(?P<list>)")]
 _PARTICIPLE = re.compile(
     r"\s+(?:(?:has|have|need|needs|must|should|to) (?:to )?be\s+)?(?:detected|segmented|found|"
     r"located|locali[sz]ed|boxed|outlined|masked|recogni[sz]ed|identified|delineated)\b")
@@ -114,21 +144,27 @@ _INTRO_VERB_RES = [re.compile(rx) for rx in _INTRO_VERB]
 _VERB_START = re.compile(rf"^(?:{_VERBS}|and|or|&)\b")
 _VERB_ANYWHERE = re.compile(rf"\b(?:{_VERBS})\b")
 _COLON = re.compile(r"(?:[:]|->|=>|\s-\s)\s*(?P<list>)")
-_PARENS = re.compile(r"\((?P<list>[^()]{3,120})\)")
+_PARENS = re.compile(r"[({\[](?P<list>[^(){}\[\]]{3,120})[)}\]]")
 _CONSTRAINT_WORDS = re.compile(
     r"\d\s*(?:%|fps|ms\b|s\b|sec|m\b|k\b|b\b|g|param|flop)|\bfps\b|latenc|param|flops|"
     r"\bmap\b|accuracy|\bf1\b|\biou\b|miou|dice|recall|precision|\bgpu|\bcpu|jetson|"
-    r"raspberry|onnx|tensorrt|openvino|ncnn|\bnvidia|\brtx|laptop|phone|android|server|"
+    r"raspberry|onnx|tensorrt|openvino|ncnn|\bnvidia|\brtx|\blaptops?\b|\bphones?\b|"
+    r"\bandroid|\bservers?\b|"
     r"dataset|\bcoco\b|model\b|budget|deadline|latency|hardware|deploy|\bpck|\boks\b|\bap\b")
 _ALTERNATIVES = re.compile(
-    r"(?P<list>(?:'[^']{1,30}'|\"[^\"]{1,30}\"|[a-z][\w-]*)(?:\s*,\s*(?:'[^']{1,30}'|"
+    r"(?P<list>(?:'[^']{1,30}'|\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*){0,2})"
+    r"(?:\s*,\s*(?:'[^']{1,30}'|"
     r"\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*)?))*,?\s+(?:or|vs\.?|versus)\s+"
     r"(?:'[^']{1,30}'|\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*){0,2}))")
+_HEAD_BREAK = re.compile(
+    rf"(?<![\w-])(?:{_STOP}|a|an|the|it|this|whether|if|either|say|says|tell|tells|"
+    r"(?!(?:" + "|".join(sorted(_ING_NOUNS)) + r")\b)[a-z]+ing)(?![\w-])\s*")
 _QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
 _TASK_NOUN = re.compile(
-    r"(?P<np>(?:[a-z][\w-]*(?:\s+|\s*,\s*))*?[a-z][\w-]*)\s+(?:detection|segmentation|"
+    r"(?P<np>(?:[a-z][\w.-]*(?:\s+|\s*,\s*|\s*\+\s*))*?[a-z][\w-]*)\s+(?:detection|segmentation|"
     r"locali[sz]ation|recognition|classification|counting|detector|segmenter|masks?\b|"
-    r"boxes\b|bounding boxes|footprints?\b|tracking|keypoints?|landmarks?|pose)")
+    r"boxes\b|bounding boxes|tracking|keypoints?|landmarks?|pose|delineation|"
+    r"extraction|parsing|masking)")
 _TASK_ADJECTIVES = {
     "semantic", "instance", "panoptic", "object", "image", "pixel-level", "pixel-wise",
     "binary", "real-time", "fast", "accurate", "automatic", "automated", "simple", "small",
@@ -144,12 +180,12 @@ _ADJECTIVE_ONLY = {"everyday", "common", "various", "generic", "general", "arbit
 
 
 _KP_WORDS = (r"(?:pose estimation|pose|poses|keypoints?|key points?|landmarks?|skeletons?|"
-             r"joints?|posture|face alignment)")
+             r"joints?|posture|face alignment|corner points?|corners)")
 _KP_TAIL = (r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analysis|estimator|"
             r"positions|locations|coordinates|angles))?")
 _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
-_KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)\s+"
+_KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"
                         rf"(?:{_KP_WORDS}|alignment)(?![\w-])")
 _KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face", "human": "person"}
 _BODY_PARTS = {
@@ -172,10 +208,11 @@ _NOT_CARRIERS = _GENERIC | _BODY_PARTS | {
 
 def _clean_item(item: str) -> str | None:
     item = item.strip(" '\"-*`")
-    if not item or item[0].isdigit():
-        return None  # "300 matches", "4 cameras": counts, not classes
+    if not item or re.match(r"[\d,.]+(?:\s|$)", item):
+        return None  # "300 matches", "4 cameras": counts, not classes ("3d mask" is fine)
+    item = item.split(" the ")[-1]  # "steel plant the molten slag" -> "molten slag"
     item = _DETERMINERS.sub("", item + " ").strip()
-    item = re.sub(r"^(?:is|are|be)\s+", "", item)
+    item = re.sub(rf"^(?:is|are|be|{_VERBS})\s+", "", item)  # "detect pedestrian" -> pedestrian
     if not item or item in _GENERIC or not re.search(r"[a-z]", item):
         return None
     if any(w in _GENERIC for w in item.split()) and all(
@@ -186,15 +223,32 @@ def _clean_item(item: str) -> str | None:
         return None
     while len(words) > 1 and words[-1] in _TRAILING_GENERIC:
         words.pop()  # "pallet objects" -> "pallet"
-    if _CONSTRAINT_WORDS.search(item) or find_datasets(item):
+    if "of" in words[1:-1]:
+        at = words.index("of")
+        if singular(words[at - 1]) != words[at - 1]:
+            words = words[:at]  # "leaves of arabidopsis" -> "leaves" (not "capture of dancers")
+    if len(words) > 1 and words[-1].endswith("ing") and words[-1] not in _ING_NOUNS:
+        words.pop()  # "person exercising" -> "person"
+    if _CONSTRAINT_WORDS.search(item) or find_datasets(item) or find_model(item):
         return None
     words[-1] = singular(words[-1])
     out = " ".join(words)
     return None if out in _GENERIC else out
 
 
+_ADVERBS = re.compile(r"\b(?:individually|separately|mostly|mainly|accurately|precisely|exactly|"
+                      r"reliably|quickly|correctly|automatically|primarily|especially|"
+                      r"particularly|simultaneously|respectively)\b")
+# "pedestrians waiting at the crossing and the cyclists": the participle phrase is dropped,
+# the list goes on.
+_PARTICIPLE_PHRASE = re.compile(
+    r"\b(?!(?:" + "|".join(sorted(_ING_NOUNS)) + r")\b)[a-z]+(?:ing|ed)\s+(?:at|in|on|along|"
+    r"across|near|inside|around|through|over|under|by)\s+(?:the\s+|a\s+|an\s+)?[a-z-]+")
+
+
 def split_list(segment: str) -> list[str]:
     segment = _DETERMINERS.sub("", segment.lstrip())
+    segment = _PARTICIPLE_PHRASE.sub("", _ADVERBS.sub("", segment))
     end = _LIST_END.search(segment)
     if end:
         segment = segment[:end.start()]
@@ -219,21 +273,25 @@ def _share_head_noun(items: list[str]) -> list[str]:
 def extract_objects(text: str, task: str) -> list[str]:
     """Objects in priority order of the patterns that found them (see module doc)."""
     if task == "keypoint":
-        carriers = _keypoint_carriers(text)
+        carriers = _from_class_lists(text) or _from_only(text) or _keypoint_carriers(text)
         if carriers:
             return carriers
-    finders = [_from_quotes, _from_class_lists, _from_colon, _from_intro_lists, _from_parens,
-               _from_alternatives, _from_passive, _from_intro_verbs, _from_task_noun,
-               _from_purpose]
+    finders = [_from_quotes, _from_class_lists, _from_only, _from_colon, _from_bullets,
+               _from_intro_lists, _from_parens, _from_alternatives, _from_tell, _from_passive,
+               _from_intro_verbs, _from_task_noun, _from_purpose]
     if task != "classification":
-        finders = [_from_class_lists, _from_colon, _from_parens, _from_passive,
-                   _from_intro_verbs, _from_task_noun, _from_purpose, _from_intro_lists,
-                   _from_quotes, _from_alternatives]
+        finders = [_from_class_lists, _from_only, _from_colon, _from_bullets, _from_parens,
+                   _from_passive, _from_intro_lists, _from_intro_verbs, _from_task_noun,
+                   _from_purpose, _from_quotes, _from_alternatives]
     for finder in finders:
         items = finder(text)
         if items:
             return items
     return []
+
+
+_MEMBERS_AFTER = re.compile(r"^[^.;:]{0,50}?(?:,|:|\binto\b|such as|like|including|e\.g\.,?|"
+                            r"namely|\(|-)\s*(?P<list>)")
 
 
 def _first_list(text: str, patterns: list[re.Pattern[str]], min_items: int = 1) -> list[str]:
@@ -243,6 +301,13 @@ def _first_list(text: str, patterns: list[re.Pattern[str]], min_items: int = 1) 
             if _VERB_START.match(text[m.end("list"):]):
                 continue
             items = split_list(text[m.end("list"):m.end("list") + 200])
+            if len(items) == 1 and items[0].split()[-1] in _CATEGORY_WORDS:
+                # "every defect on steel sheets, scratches, inclusions and patches"
+                rest = text[m.end("list"):m.end("list") + 250]
+                members = _MEMBERS_AFTER.match(rest)
+                listed = split_list(rest[members.end("list"):]) if members else []
+                if len(listed) >= 2:
+                    items = listed
             if len(items) >= min_items and (best is None or m.start() < best[0]):
                 best = (m.start(), items)
                 break
@@ -253,6 +318,45 @@ def _from_class_lists(text: str) -> list[str]:
     return _first_list(text, _CLASS_LIST_RES, min_items=2)
 
 
+_BULLETS = re.compile(r":[ \t]*\n(?P<items>(?:[ \t]*(?:[-*\u2022]|\d+[.)])[ \t]*[^\n]+(?:\n|$))+)")
+
+
+def _from_bullets(text: str) -> list[str]:
+    """A line ending in ':' followed by bullet lines, one class per bullet."""
+    for m in _BULLETS.finditer(text):
+        lines = [re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s*", "", ln)
+                 for ln in m.group("items").splitlines() if ln.strip()]
+        items = [i for ln in lines for i in split_list(ln)[:1]]
+        if len(items) >= 2:
+            return items
+    return []
+
+
+_TELL = re.compile(r"\btell\s+(?:apart\s+)?(?P<a>[^.;]{2,60}?)\s+(?:from|apart from)\s+"
+                   r"(?P<b>[^.;]{2,80})")
+
+
+def _from_tell(text: str) -> list[str]:
+    """"tell chanterelles from false chanterelles and ..."."""
+    m = _TELL.search(text)
+    if not m:
+        return []
+    items = split_list(m.group("a")) + split_list(m.group("b"))
+    return items if len(items) >= 2 else []
+
+
+def _from_only(text: str) -> list[str]:
+    """"cars and trucks only": a restriction names the classes."""
+    for m in re.finditer(r"\s+only\b", text):
+        before = text[max(0, m.start() - 80):m.start()]
+        chunk = re.split(rf"[.;:!?(\n]|(?<![\w-])(?:{_STOP}|need|want|i|we)(?![\w-])",
+                         before)[-1]
+        items = split_list(chunk)
+        if len(items) >= 2:
+            return items
+    return []
+
+
 def _from_purpose(text: str) -> list[str]:
     return _first_list(text, _PURPOSE_RES)
 
@@ -261,7 +365,7 @@ def _from_passive(text: str) -> list[str]:
     """"I need cups, spoons and keys detected", "the person has to be segmented"."""
     for m in _PARTICIPLE.finditer(text):
         before = text[max(0, m.start() - 80):m.start()]
-        chunks = re.split(rf"[.;:!?,\n]|(?<![\w-])(?:{_STOP}|need|want|like|get|i|we|"
+        chunks = re.split(rf"[.;:!?\n]|(?<![\w-])(?:{_STOP}|need|want|like|get|i|we|"
                           r"[a-z]+ing)(?![\w-])", before)
         items = split_list(chunks[-1]) if chunks else []
         if items:
@@ -317,9 +421,14 @@ def _from_quotes(text: str) -> list[str]:
 def _from_alternatives(text: str) -> list[str]:
     for m in _ALTERNATIVES.finditer(text):
         parts = re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|vs\.?|versus)\s+", m.group("list"))
-        parts = [_LIST_END.split(p)[0] for p in parts]
-        # Only the last word before the first separator belongs to the list ("photo is sunny").
-        parts[0] = parts[0].split()[-1] if parts[0].split() else parts[0]
+        # Trailing words after the last item end the list; the first item starts after the
+        # last function word or verb ("should say rust, ...", "is it a blue tit, ...");
+        # without one, only its last word belongs to the list ("photo is sunny or rainy").
+        parts[1:] = [_LIST_END.split(p)[0] for p in parts[1:]]
+        head = _HEAD_BREAK.split(parts[0])
+        parts[0] = head[-1] if len(head) > 1 else (parts[0].split() or [""])[-1]
+        if len(parts[0].split()) > 3:
+            parts[0] = parts[0].split()[-1]
         items = [c for p in parts if (c := _clean_item(p.strip("'\"")))]
         if len(items) >= 2:
             return items
@@ -387,18 +496,29 @@ def _carrier_lists(text: str, rx: re.Pattern[str]) -> list[str]:
                                                               .replace(",", " and "))):
             segment = owner.group("rest")
         for item in split_list(segment.split(",")[0]):
-            item = item.split("'s ")[0].split(" of ")[-1]  # "dog's leg" -> "dog"
-            item = re.sub(r"\s+\w+ing$", "", item)  # "person exercising" -> "person"
+            owner, _, owned = item.partition("'s ")
+            # "the dog's legs" -> dog; "the driver's face" -> face (faces carry landmarks)
+            item = owned if owned in ("face", "hand", "body") else owner
+            item = item.split(" of ")[-1]
+            item = re.sub(r"\s+\w+ed$", "", item)  # "horses tracked" -> "horses"
             if item not in _NOT_CARRIERS and not find_datasets(item) and item not in found:
                 found.append(item)
     return found
+
+
+_COMMON_VERBS = {
+    "have", "has", "had", "do", "does", "make", "want", "need", "see", "use", "run", "get",
+    "take", "find", "check", "look", "know", "like", "help", "work", "build", "try", "go",
+    "let", "put", "say", "tell", "give", "show", "keep", "start", "hold", "bring", "turn",
+    "move", "live", "play", "teach", "assist", "assistant", "user", "customer", "team",
+}
 
 
 def _first_creature(text: str) -> list[str]:
     """Fallback: the first noun that WordNet says is an animal or a person."""
     for word in re.findall(r"[a-z]+", text):
         lemma = singular(word)
-        if lemma in _NOT_CARRIERS or len(lemma) < 3:
+        if lemma in _NOT_CARRIERS or lemma in _COMMON_VERBS or len(lemma) < 3:
             continue
         synsets = noun_synsets(lemma)[:1]
         if synsets and any(is_creature(s) for s in synsets):

@@ -38,10 +38,11 @@ _FPS_AFTER_RE = re.compile(
     rf"\b(?:fps|frame[- ]?rate|frames per second|throughput)\b"
     rf"(?:\s*(?:of|at|to|is|should be|must be|needs to be|>=|>|=|:|at least|above|over|"
     rf"no less than|not less than|minimum|min\.?|around|about|roughly|~)\s*)*"
-    rf"(?P<num>{NUM})(?!\s*(?:%|ms|s\b|sec|min|x\b))"
+    rf"(?P<num>{NUM})(?!\s*(?:%|ms|s\b|sec|min|x\b|p\b|k\b))"
 )
 _PER_LONG_RE = re.compile(
-    rf"(?P<num>{NUM})\s*(?:\+\s*)?(?:{_RATE_NOUN}\s*)?(?:{_PER})\s*(?P<unit>minute|min|hour|hr|h)\b"
+    rf"(?P<num>{NUM})\s*(?:\+\s*)?(?:(?:{_RATE_NOUN}|[a-z-]+)\s*)?(?:past [a-z ]{{1,20}}? )?"
+    rf"(?:{_PER})\s*(?P<unit>minute|min|hour|hr|h)\b"
 )
 _BATCH_RE = re.compile(
     rf"batch(?:es)?\s*(?:of|size(?:\s*of)?|with)?\s*(?P<n>{NUM})(?:\s*{_RATE_NOUN})?"

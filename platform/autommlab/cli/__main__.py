@@ -1,0 +1,5 @@
+"""`python -m autommlab.cli` == the `autommlab` command."""
+
+from autommlab.cli.app import main
+
+main()

@@ -1,0 +1,17 @@
+"""Detection: real garments / digits pasted on real backgrounds, COCO boxes (and masks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autommlab.zoo.builders import register_builder
+from autommlab.zoo.builders._coco import build_coco
+from autommlab.zoo.builders._common import check_task
+from autommlab.zoo.builders._pasted import pasted_scenes
+from autommlab.zoo.cards import DataCard
+
+
+@register_builder("pasted_objects_detection")
+def build(card: DataCard, out_dir: Path, scale: float = 1.0) -> None:
+    check_task(card, "detection")
+    build_coco(card, out_dir, scale, pasted_scenes(card).scene)

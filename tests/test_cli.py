@@ -1,0 +1,86 @@
+"""The CLI as users and scripts call it."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from autommlab.cli.app import app
+
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+@pytest.mark.parametrize("cmd", [[], ["parse"], ["select"], ["lamp"], ["lamp", "ru"],
+                                 ["lamp", "speed"], ["zoo"], ["zoo", "list"], ["zoo", "build"],
+                                 ["zoo", "measure"]])
+def test_every_command_has_help(cmd):
+    result = run(*cmd, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_parse_prints_schema_json():
+    result = run("parse", "detect forklifts and pallets, 30 fps on a Jetson")
+    assert result.exit_code == 0, result.output
+    parsed = json.loads(result.stdout)
+    assert parsed["model"]["task"] == "detection"
+    assert parsed["data"]["object"] == ["forklift", "pallet"]
+    assert parsed["deploy"]["gpu"] == "gpu"
+
+
+def test_parse_jsonl_keeps_order_and_survives_bad_lines(tmp_path):
+    lines = [json.dumps({"id": 1, "request": "classify cats and dogs"}),
+             "{not json",
+             json.dumps({"id": "x", "no_request": True}),
+             json.dumps({"id": 3, "request": ""}),
+             json.dumps(["a list"]),
+             json.dumps({"id": 5, "request": "segment roads, mIoU 0.7"})]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    result = run("parse", "--jsonl", str(src))
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == [1, "line-2", "x", 3, "line-5", 5]
+    assert out[0]["parse"]["data"]["object"] == ["cat", "dog"]
+    assert "error" in out[1] and "error" in out[2] and "empty" in out[3]["error"]
+    assert out[5]["parse"]["model"]["metrics"] == [{"name": "IoU", "value": 0.7}]
+
+
+def test_parse_jsonl_from_stdin():
+    result = run("parse", "--jsonl", "-", input='{"id": 7, "request": "detect cars"}\n')
+    assert json.loads(result.stdout)["id"] == 7
+
+
+def test_lamp_ru_json_scores(lamp_holdout, tmp_path):
+    result = run("lamp", "ru", "--data", "tests/data/lamp_holdout.jsonl", "--json",
+                 "--failures", "2")
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["requests"] == len(lamp_holdout)
+    assert set(scores["key_level"]) == {"item", "list", "total"}
+    assert 0 <= scores["request_level"] <= scores["key_level"]["total"] <= 1
+    assert set(scores["per_task"]) == {"classification", "detection", "segmentation", "keypoint"}
+    assert len(scores["failures"]) <= 2
+
+
+def test_lamp_speed_reports_throughput():
+    result = run("lamp", "speed", "--data", "tests/data/lamp_dev.jsonl", "--n", "50", "--json")
+    figures = json.loads(result.stdout)
+    assert figures["requests"] == 50 and figures["requests_per_s"] > 0
+
+
+def test_errors_are_messages_with_exit_codes_not_tracebacks():
+    cli = [sys.executable, "-m", "autommlab.cli"]
+    empty = subprocess.run([*cli, "parse", ""], capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 2
+    assert "error: the request is empty" in empty.stderr
+    assert "Traceback" not in empty.stderr
+    llm = subprocess.run([*cli, "parse", "detect cars", "--backend", "llm"],
+                         capture_output=True, text=True, timeout=120)
+    assert llm.returncode == 2 and "not available in this version" in llm.stderr
