@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from s3server import SeaweedS3, find_weed, use_s3_env
 
 # --- S3 (a real SeaweedFS server) ------------------------------------------------------------

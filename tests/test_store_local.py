@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from autommlab.errors import IntegrityError, NotFoundInStoreError, StoreError
 from autommlab.store import LocalStore, Store, open_store
 from autommlab.store.base import MANIFEST_NAME, Manifest, ManifestEntry

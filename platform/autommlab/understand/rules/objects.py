@@ -51,8 +51,8 @@ _ING_NOUNS = {
     "seedling", "duckling", "pudding", "icing", "wiring", "tubing", "piping", "plating",
     "coating", "casing", "bearing", "fitting", "coupling", "marking", "opening", "crossing",
     "parking", "landing", "filling", "stuffing", "topping", "dressing", "lining", "swing",
-    "sling", "earring", "herring", "sapling", "dumpling", "darling", "starling", "pudding",
-    "shading", "tiling", "flooring", "roofing", "scaffolding", "packing", "packaging",
+    "sling", "earring", "herring", "sapling", "dumpling", "darling", "starling", "shading",
+    "tiling", "flooring", "roofing", "scaffolding", "packing", "packaging",
 }
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|all|any|each|every|various|different|multiple|several|individual|both|"
@@ -80,7 +80,8 @@ _STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|ove
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
-_LIST_END = re.compile(rf"(?:(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.|[;:!?(){{}}\[\]\"\n]|->|(?<![\w-])(?:{_STOP})(?![\w-])| - |"
+_LIST_END = re.compile(rf"(?:(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.|[;:!?(){{}}\[\]\"\n]|->|"
+                       rf"(?<![\w-])(?:{_STOP})(?![\w-])| - |"
                        r"\b(?:pixel-?wise|pixel by pixel|per pixel|per image|per frame|"
                        r"in real time|real-time|please|thanks?)\b|\b[a-z]+(?:ed|en|rn) by\b|"
                        r"\b[a-z]+ed\s+(?:on|in|at|from|into|onto|while|when|whenever|by|"

@@ -15,7 +15,8 @@ from autommlab.tasks import Task
 _CUES: dict[str, list[tuple[str, float]]] = {
     "keypoint": [
         (r"key[\s-]?points?", 6), (r"landmarks?", 5), (r"pose[\s-]?estimat\w*", 6),
-        (r"pose[\s-]?track\w*", 6), (r"poses? (?:of|for)\b", 4), (r"corner points?|(?:four|4) corners", 5),
+        (r"pose[\s-]?track\w*", 6), (r"poses? (?:of|for)\b", 4),
+        (r"corner points?|(?:four|4) corners", 5),
         (r"(?:nose|ears?|eyes|tail base|tails?|paws?|hooves|wings|legs|head|beaks?)\b", 1.5),
         (r"(?:human|body|hand|head|animal|pet|cat|dog|horse|\w+)\s+poses?\b", 4),
         (r"poses?\b(?!\s+(?:a|an|the|no|any|risks?|problems?|threats?|challenges?|hazards?|"
@@ -31,7 +32,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
                              r"predicted|a|one|the)"
                              r" masks?\b|masks? (?:of|for|around|over|per|covering)\b", 4),
         (r"\bmiou\b|mean iou|\bdice\b|jaccard|intersection over union|\biou\b", 4),
-        (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"masking\b", 4), (r"(?:footprint|road|building|boundary) extraction", 5), (r"\bseg\b", 5),
+        (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"masking\b", 4),
+        (r"(?:footprint|road|building|boundary) extraction", 5), (r"\bseg\b", 5),
         (r"(?:each|every) pixel", 6), (r"cut(?:ting)? out|background (?:removal|blur|replacement)|"
                                       r"remove the background", 4),
         (r"(?:person|people|object|instance|foreground|background|alpha|segmentation) masks?\b", 4),
@@ -42,11 +44,13 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "detection": [
         (r"detect\w*", 3),
-        (r"(?:locat|detect|find|spot|locali[sz])\w* and (?:classif|identif|recogni[sz]|label)\w*", 8), (r"boxes\b", 2), (r"bounding[\s-]?box\w*|b-?boxes|bbox\w*|"
+        (r"(?:locat|detect|find|spot|locali[sz])\w* and (?:classif|identif|recogni[sz]|"
+        r"label)\w*", 8), (r"boxes\b", 2), (r"bounding[\s-]?box\w*|b-?boxes|bbox\w*|"
                                                       r"box(?:es)? (?:around|on|for)|box each",
                             6), (r"locat\w*|locali[sz]\w*|where\b|positions?\b", 3),
         (r"\bm?ap(?:50|75)?\b(?!-10k)|mean average precision|average precision", 3),
-        (r"(?<!parameter )(?<!param )count(?:s|ing|ed)?\b|how many", 2), (r"spot\w*", 2), (r"find\w*", 1), (r"track\w*", 2),
+        (r"(?<!parameter )(?<!param )count(?:s|ing|ed)?\b|how many", 2), (r"spot\w*", 2),
+        (r"find\w*", 1), (r"track\w*", 2),
         (r"draw\w* (?:a )?(?:box|rectangle)", 5), (r"box(?:ed|ing)\b", 5), (r"rectangles?", 3),
         (r"flag\w* (?:each|every|any)", 1),
     ],

@@ -15,8 +15,9 @@ _WORD_NUMBERS = {
 WORD_NUMBER_RE = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 
 #: A number as users write it: 1,000 / 1.5 / .5 / 1e6 / 1 000 000 is NOT supported (ambiguous).
+# The trailing guard stops backtracking inside a number ("500K" is never read as "50").
 NUM = (r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+"
-       rf"|(?:{WORD_NUMBER_RE})(?![\w-]))")
+       rf"|(?:{WORD_NUMBER_RE})(?![\w-]))(?![.,]?\d)")
 
 _PUNCT_MAP = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": " - ",
