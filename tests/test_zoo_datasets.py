@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 import yaml
 from PIL import Image
+from pycocotools import mask as mask_utils
+from pycocotools.coco import COCO
 
 from autommlab.errors import ZooError
 from autommlab.store.local import LocalStore
@@ -25,9 +27,8 @@ from autommlab.zoo.builders import builder_names, get_builder
 from autommlab.zoo.builders._common import SPLITS, split_sizes
 from autommlab.zoo.cards import DataCard, load_card
 
-pytest.importorskip("pycocotools", reason="COCO checks need pycocotools (the vision extra)")
-from pycocotools import mask as mask_utils  # noqa: E402
-from pycocotools.coco import COCO  # noqa: E402
+# pycocotools' decode trips numpy 2's __array__(copy=) deprecation inside pycocotools.
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 
 ZOO_DATASETS = Path(__file__).resolve().parents[1] / "zoo" / "datasets"
 CARD_FILES = sorted(ZOO_DATASETS.glob("*.yaml"))
@@ -96,18 +97,14 @@ def test_at_least_three_cards_per_task() -> None:
 
 
 def _wordnet():
-    """nltk's WordNet reader, or skip (set-up puts the data in .venv/nltk_data)."""
-    nltk = pytest.importorskip("nltk")
-    venv_data = str(Path(__file__).resolve().parents[1] / ".venv" / "nltk_data")
-    if Path(venv_data).is_dir() and venv_data not in nltk.data.path:
-        nltk.data.path.append(venv_data)
-    from nltk.corpus import wordnet
+    """The project's WordNet reader, or skip (infra/setup.sh installs the data)."""
+    from autommlab.errors import AutommlabError
+    from autommlab.wordnet import wordnet
 
     try:
-        wordnet.synsets("cat")
-    except (LookupError, OSError):
-        pytest.skip("WordNet data for nltk is not installed (infra/setup.sh installs it)")
-    return wordnet
+        return wordnet()
+    except AutommlabError as exc:
+        pytest.skip(str(exc))
 
 
 def test_synsets_exist_and_name_the_class() -> None:
@@ -195,6 +192,40 @@ def test_coco_files_load_and_boxes_are_exact(card: DataCard, built: dict[str, Pa
                     assert ann["bbox"] == _tight_box(pixels)
             else:
                 assert not label_file.exists()
+
+
+@pytest.mark.parametrize("card", [c for c in COCO_CARDS if c.recipe.builder.startswith(
+    "pasted_objects")], ids=_ids)
+def test_masks_are_exactly_the_pasted_pixels(card: DataCard,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a black background the pasted pixels are the only non-zero ones (objects are
+    shaded from a floor above zero): they must be exactly the union of the instance masks."""
+    from autommlab.zoo.builders import _pasted
+
+    def black(rng: np.random.Generator, names: object, size: tuple[int, int]) -> np.ndarray:
+        return np.zeros((*size, 3), dtype=np.uint8)
+
+    monkeypatch.setattr(_pasted, "background", black)
+    scenes = _pasted.pasted_scenes(card)
+    for index in range(6):
+        scene = scenes.scene("train", index)
+        union = np.zeros(scene.image.shape[:2], dtype=bool)
+        for instance in scene.instances:
+            union |= instance.mask
+        assert np.array_equal(scene.image.any(axis=2), union)
+
+
+def test_extreme_points_of_a_ring_stay_on_the_ring() -> None:
+    from autommlab.zoo.builders._keypoints import extreme_points
+
+    ys, xs = np.mgrid[0:21, 0:31]
+    radius = np.hypot((xs - 15) / 15, (ys - 10) / 10)
+    ring = (radius <= 1.0) & (radius >= 0.6)
+    points = extreme_points(ring)
+    assert points[0] == (15.0, 0.0) and points[1] == (15.0, 20.0)
+    assert points[2] == (0.0, 10.0) and points[3] == (30.0, 10.0)
+    cx, cy = points[4]
+    assert ring[int(cy), int(cx)], "the centre keypoint is a ring pixel, not the hole"
 
 
 @pytest.mark.parametrize("card", KEYPOINT_CARDS, ids=_ids)

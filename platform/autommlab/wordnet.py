@@ -100,7 +100,7 @@ PLURAL_ONLY = frozenset({
     "jeans", "shorts", "trousers", "pliers", "tongs", "tweezers", "binoculars", "headphones",
     "earphones", "earbuds", "clothes", "species", "series", "news", "cattle", "shears",
     "leggings", "tights", "pajamas", "pyjamas", "overalls", "briefs", "boxers", "suds", "algae",
-    "trunks", "panties", "knickers", "clippers", "forceps", "crutches", "stairs", "debris",
+    "caries", "panties", "knickers", "clippers", "forceps", "crutches", "stairs", "debris",
     "remains", "premises", "belongings", "outskirts", "surroundings", "barracks", "means",
     "headquarters", "gallows", "diabetes", "measles", "rabies", "mumps", "scabies", "lens",
     "bus", "gas", "glass", "grass", "cross", "chess", "dress", "mattress", "canvas", "atlas",
@@ -182,6 +182,10 @@ def relation(query: Any, target: Any) -> str | None:
 def is_adjective_only(word: str) -> bool:
     """True for words WordNet knows as adjectives but not as nouns ('damaged', 'ripe')."""
     return word not in _lemmas("noun") and word in _lemmas("adj")
+
+
+def is_adverb(word: str) -> bool:
+    return word in _lemmas("adv")
 
 
 def is_creature(s: Any) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from rapidfuzz import process
+from rapidfuzz import process, utils
 
 import autommlab
 from autommlab.errors import ZooError
@@ -81,6 +81,7 @@ def _lookup(cards: tuple[C, ...], name: str, what: str) -> C:
         if card.name == name:
             return card
     names = [card.name for card in cards]
-    close = [match[0] for match in process.extract(name, names, limit=3)]
+    close = [match[0] for match in process.extract(name, names, limit=3,
+                                                     processor=utils.default_process)]
     hint = f"closest: {', '.join(close)}" if close else f"the zoo has no {what} cards"
     raise ZooError(f"no {what} named {name!r} in the zoo; {hint}")

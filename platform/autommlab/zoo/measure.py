@@ -389,7 +389,9 @@ def main_measure(paths: list[Path], *, write: bool = False, latency: bool = True
             table.add_row(path.stem, "-", "-", "-", "-", "-", f"FAILED: {type(exc).__name__}")
             continue
         table.add_row(*_row(card))
-    Console().print(table)
+    console = Console()
+    # Piped output defaults to 80 columns, which truncates every column; the table is ~130.
+    Console(width=max(console.width, 132)).print(table)
     if failures:
         raise ZooError("could not measure:\n" + "\n".join(failures))
 

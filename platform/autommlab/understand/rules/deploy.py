@@ -29,8 +29,8 @@ _CPU = re.compile(
     r"core i[3579]|xeon|ryzen|apple silicon|m1|m2 (?:mac|chip)"
 )
 _GPU = re.compile(
-    r"\bgpus?\b|\bcuda\b|jetson|xavier|\borin\b|tensor[\s-]?rt|\bnvidia\b|\ba100\b|\bh100\b|"
-    r"\bv100\b|\bt4\b|\bl4\b|rtx[\s-]?\d*|gtx[\s-]?\d*|\b\d{4} ti\b|titan|quadro|"
+    r"\bgpus?\b|\bcuda\b|jetson|xavier|\borin\b|tensor[\s-]?rt|\bnvidia\b|\ba100s?\b|\bh100s?\b|"
+    r"\bv100s?\b|\bt4s?\b|\bl4\b|rtx[\s-]?\d*|gtx[\s-]?\d*|\b\d{4} ti\b|titan|quadro|"
     r"graphics card|tesla [a-z]\d+|\bdgx\b|\ba10g?\b"
 )
 _TRAINING_CONTEXT = re.compile(r"train(?:ed|ing|s)? (?:on|with|using)|fine[\s-]?tun\w*|"
@@ -67,7 +67,8 @@ def infer_gpu(text: str, engine: str) -> str:
 def _training_only(text: str, pos: int) -> bool:
     """A device mentioned for training ('we train on 8 GPUs') is not the target."""
     before = text[max(0, pos - 40):pos]
-    clause_start = max(before.rfind(","), before.rfind(";"), before.rfind(" but "))
+    clause_start = max(before.rfind(","), before.rfind(";"), before.rfind(". "),
+                       before.rfind(" but "))
     before = before[clause_start + 1:]
     return bool(_TRAINING_CONTEXT.search(before)) and not re.search(r"deploy|run|infer|serve",
                                                                     before)

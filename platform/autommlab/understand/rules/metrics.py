@@ -54,7 +54,8 @@ _GAP_AFTER = re.compile(
     r"achieve|achieving|get|hit|around|about|roughly|approximately|minimum|min|max|maximum|"
     r"target|required|requirement|score|value|rate|a|an|the|that|we|i|need|want|both|all|each|"
     r"and|or|with|keep|stay|remain|of at least|beyond|upwards|ideally|it|something|like|equal|"
-    r"really|very|high|good|well|close|near|solid|decent|has|have|what|matters|key|"
+    r"really|very|high|good|well|close|near|solid|decent|has|have|what|matters|key|worse|"
+    r"north|south|upward|"
     r"important|critical|crucial|essential|priority|radius|threshold|distance|"
     r"\d+(?:\.\d+)?\s*(?:mm|cm|px|pixels?)|"
     r"or above|and above|\+)*$"
@@ -128,7 +129,10 @@ def _looks_like_metric(text: str, m: re.Match[str]) -> bool:
     # Short names ('ap', 'ar', 'acc') count only when a value or comparison follows at once
     # ("AR 0.7"), not in "for AR, 8 ms" (augmented reality).
     nxt = _VALUE_RE.search(text, m.end(), m.end() + 40)
-    return bool(nxt and _GAP_AFTER.match(text[m.end():nxt.start()]))
+    if nxt and _GAP_AFTER.match(text[m.end():nxt.start()]):
+        return True
+    # "0.65 AP at least", "hit 0.9 mAP": the value may come first.
+    return bool(re.search(r"(?:\d|%)\s*$", text[max(0, m.start() - 12):m.start()]))
 
 
 def _value_after(text: str, pos: int, limit: int, taken: SpanSet) -> float | None:

@@ -37,7 +37,9 @@ _FAMILIES = [
 ]
 _FAMILY_RE = "(?:" + "|".join(f"(?:{f})" for f in _FAMILIES) + r")" + _VARIANT
 # "SSDLite-MobileNetV2": a head family joined to a backbone family is one name.
-_MODEL_RE = re.compile(rf"(?<![\w-]){_FAMILY_RE}(?:-{_FAMILY_RE})?(?![\w-])", re.IGNORECASE)
+# "MobileNetV2-ish", "YOLO-like": the suffix is not part of the name.
+_MODEL_RE = re.compile(rf"(?<![\w-]){_FAMILY_RE}(?:-{_FAMILY_RE})?"
+                       r"(?=-(?:ish|like|style|based|esque)\b|(?![\w-]))", re.IGNORECASE)
 # Words that look like families but are ordinary words or datasets in context.
 _NOT_MODELS = {"ann", "eva", "clip", "udp", "rle", "cid", "sam", "dino", "fcn", "enet", "twins",
                "ssd", "gfl", "knet", "vit"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from autommlab.understand.rules.names import find_datasets, find_model
-from autommlab.wordnet import is_adjective_only, is_creature, noun_synsets, singular
+from autommlab.wordnet import is_adjective_only, is_adverb, is_creature, noun_synsets, singular
 
 _GENERIC = {
     "object", "objects", "item", "items", "thing", "things", "stuff", "image", "images",
@@ -68,6 +68,7 @@ _DETERMINERS = re.compile(
     r"(?:pixel |pixel-level |semantic |instance |binary |segmentation )?masks? of|"
     r"(?:pixel-level |pixel-wise |semantic |instance )?segmentation of|detection of|"
     r"(?:bounding )?box(?:es)? (?:around|on|for)|up to \d+|up to|separating|namely|"
+    r"doodles? of|drawings? of|sketches of|sketch of|scans? of|shots? of|"
     r"even|still|then|e\.?g\.?|i\.?e\.?|like|such as|including|namely|either)\s+)+"
 )
 # Words that end an object list (prepositions, verbs, clause connectors).
@@ -76,7 +77,8 @@ _STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|ove
          r"is|are|was|were|be|being|been|has|have|had|could|should|must|will|would|"
          r"need|needs|running|run|runs|deployed|deploy|and then|then|but|because|since|"
          r"before|after|without|against|near|around|along|among|between|it|we|i|you|they|"
-         r"our|my|please|ideally|preferably|also|under|below|above|less|more|at least|"
+         r"our|my|please|ideally|preferably|also|under|below|above|less|more|at least|out|"
+         r"itself|themselves|himself|herself|"
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
@@ -94,7 +96,7 @@ _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band/or\b|\band\b|\bor\b|\bvs\.?|\bversus\
 
 _VERBS = (r"(?:detect|find|spot|count|track|segment|extract|monitor|flag|pick out|pinpoint|"
           r"highlight|catch|inspect|distinguish)(?:s|es|ed|ing)?|"
-          r"(?:locat|locali[sz]|recogni[sz]|outlin|delineat|measur|separat|categori[sz]|trac)"
+          r"(?:locat|locali[sz]|recogni[sz]|outlin|delineat|separat|categori[sz]|trac)"
           r"(?:e|es|ed|ing)|(?:identif|classif)(?:y|ies|ied|ying)")
 _INTRO_LIST = [
     # "classify X into A, B and C", "sort parcels as damaged or intact"
@@ -118,12 +120,15 @@ _INTRO_LIST = [
 _INTRO_VERB = [
     r"(?:boxes|box|bounding boxes?|rectangles?)\s+(?:around|on|for|of|over)\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
-    r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over|for(?= (?:the|each|every|all)))\s+"
+    r"(?:(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will)\s+)mask|paints? over)\s+"
+    r"(?:the\s+)?(?P<list>)",
+    r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over|"
+    r"for(?= (?!an? |our |my |your |their |this |that )\w))\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
     r"(?:positions?|locations?|coordinates) of\s+(?:each|every|all|the)?\s*(?P<list>)",
     r"(?:care|cares|caring) (?:\w+ )?about\s+(?P<list>)",
     r"(?:interested in|focus(?:ed)? on)\s+(?P<list>)",
-    rf"(?:{_VERBS})(?:\s+(?:and|&|/|or)\s+(?:{_VERBS}))*\s+(?:where\s+)?(?:of\s+|for\s+)?"
+    rf"(?:{_VERBS})(?:\s+(?:and|&|/|or)\s+(?:{_VERBS}|label|tag|mark))*\s+(?:where\s+)?(?:of\s+|for\s+)?"
     r"(?:the\s+)?(?:presence of\s+)?(?:any\s+|all\s+)?(?P<list>)",
     r"(?:detection|segmentation|classification|recognition|localization|localisation|"
     r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
@@ -181,20 +186,27 @@ _ADJECTIVE_ONLY = {"everyday", "common", "various", "generic", "general", "arbit
 
 
 _KP_WORDS = (r"(?:pose estimation|pose|poses|keypoints?|key points?|landmarks?|skeletons?|"
-             r"joints?|posture|face alignment|corner points?|corners)")
+             r"joints?|posture|face alignment|corner points?)")
 _KP_TAIL = (r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analysis|estimator|"
             r"positions|locations|coordinates|angles))?")
 _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
+# "the fingertips and knuckles of a hand", "the knee and hip angles of the patient"
+_PARTS_OF = re.compile(
+    r"\b(?:" + "|".join(sorted({p + "s?" for p in ("fingertip", "knuckle", "joint", "angle",
+                                                  "position", "corner", "eye", "ear", "paw",
+                                                  "hoof", "limb", "leg", "wing", "tip")})) +
+    r"|hooves)\s+of\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"
                         rf"(?:{_KP_WORDS}|alignment)(?![\w-])")
-_KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face", "human": "person"}
+_KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face"}
 _BODY_PARTS = {
     "eye", "ear", "nose", "nostril", "mouth", "lip", "eyebrow", "jaw", "chin", "neck", "head",
     "tail", "foot", "paw", "hoof", "fetlock", "carpus", "wing", "leg", "arm", "knee", "elbow",
     "wrist", "ankle", "shoulder", "hip", "fingertip", "finger", "knuckle", "thumb", "toe",
     "thorax", "abdomen", "beak", "fin", "collar", "sleeve", "hem", "corner", "body", "torso",
     "tail base", "spine", "pelvis", "heel", "palm", "joint", "limb", "point", "bar path",
+    "back", "hand joint", "angle", "position", "coordinate", "location",
 }
 _NOT_CARRIERS = _GENERIC | _BODY_PARTS | {
     "estimate", "estimating", "estimation", "detect", "predict", "track", "locate", "the",
@@ -213,15 +225,21 @@ def _clean_item(item: str) -> str | None:
         return None  # "300 matches", "4 cameras": counts, not classes ("3d mask" is fine)
     item = item.split(" the ")[-1]  # "steel plant the molten slag" -> "molten slag"
     item = _DETERMINERS.sub("", item + " ").strip()
-    item = re.sub(rf"^(?:is|are|be|{_VERBS})\s+", "", item)  # "detect pedestrian" -> pedestrian
+    # "detect pedestrian" -> "pedestrian"
+    item = re.sub(rf"^(?:is|are|be|mask|paint over|{_VERBS})\s+", "", item)
     if not item or item in _GENERIC or not re.search(r"[a-z]", item):
         return None
     if any(w in _GENERIC for w in item.split()) and all(
             w in _ADJECTIVE_ONLY or w in _GENERIC for w in item.split()):
         return None  # "everyday objects", "various items"
     words = item.split()
-    if len(words) > 4 or any(w in ("i", "we", "you", "need", "want") for w in words):
+    if len(words) > 4 or words[0] in ("i", "we", "you") or any(
+            w in ("need", "want") for w in words):
         return None
+    for i, w in enumerate(words[1:], 1):
+        if w.endswith("ing") and w not in _ING_NOUNS:
+            words = words[:i]  # "workers lifting boxes" -> "workers"
+            break
     while len(words) > 1 and words[-1] in _TRAILING_GENERIC:
         words.pop()  # "pallet objects" -> "pallet"
     if "of" in words[1:-1]:
@@ -243,8 +261,8 @@ _ADVERBS = re.compile(r"\b(?:individually|separately|mostly|mainly|accurately|pr
 # "pedestrians waiting at the crossing and the cyclists": the participle phrase is dropped,
 # the list goes on.
 _PARTICIPLE_PHRASE = re.compile(
-    r"\b(?!(?:" + "|".join(sorted(_ING_NOUNS)) + r")\b)[a-z]+(?:ing|ed)\s+(?:at|in|on|along|"
-    r"across|near|inside|around|through|over|under|by)\s+(?:the\s+|a\s+|an\s+)?[a-z-]+")
+    r"\b(?!(?:" + "|".join(sorted(_ING_NOUNS)) + r")\b)[a-z]+ing\s+(?:at|in|on|along|across|"
+    r"near|inside|around|through|over|under|by)\s+[^,;.:]*?(?=\s+(?:and|or)\s|[,;.:]|$)")
 
 
 def split_list(segment: str) -> list[str]:
@@ -282,7 +300,7 @@ def extract_objects(text: str, task: str) -> list[str]:
                _from_intro_verbs, _from_task_noun, _from_purpose]
     if task != "classification":
         finders = [_from_class_lists, _from_only, _from_colon, _from_bullets, _from_parens,
-                   _from_passive, _from_intro_lists, _from_intro_verbs, _from_task_noun,
+                   _from_passive, _from_tell, _from_intro_lists, _from_intro_verbs, _from_task_noun,
                    _from_purpose, _from_quotes, _from_alternatives]
     for finder in finders:
         items = finder(text)
@@ -333,7 +351,8 @@ def _from_bullets(text: str) -> list[str]:
     return []
 
 
-_TELL = re.compile(r"\btell\s+(?:apart\s+)?(?P<a>[^.;]{2,60}?)\s+(?:from|apart from)\s+"
+_TELL = re.compile(r"\b(?:tell|separate|separating|distinguish|distinguishing|differentiate)\s+"
+                   r"(?:apart\s+)?(?P<a>[^.;]{2,60}?)\s+(?:from|apart from)\s+"
                    r"(?P<b>[^.;]{2,80})")
 
 
@@ -425,11 +444,14 @@ def _from_alternatives(text: str) -> list[str]:
         # Trailing words after the last item end the list; the first item starts after the
         # last function word or verb ("should say rust, ...", "is it a blue tit, ...");
         # without one, only its last word belongs to the list ("photo is sunny or rainy").
-        parts[1:] = [_LIST_END.split(p)[0] for p in parts[1:]]
+        parts[1:] = [_LIST_END.split(re.sub(r"^(?:(?:is|are|be|a|an|the|it|its)\s+)+", "", p))[0]
+                     for p in parts[1:]]
         head = _HEAD_BREAK.split(parts[0])
         parts[0] = head[-1] if len(head) > 1 else (parts[0].split() or [""])[-1]
-        if len(parts[0].split()) > 3:
-            parts[0] = parts[0].split()[-1]
+        first = parts[0].split()
+        if len(first) > 3 or (len(first) > 1 and is_adjective_only(first[-1])
+                              and not is_adverb(first[0])):
+            parts[0] = first[-1]  # "is this mushroom edible or poisonous" -> edible
         items = [c for p in parts if (c := _clean_item(p.strip("'\"")))]
         if len(items) >= 2:
             return items
@@ -484,7 +506,8 @@ def _keypoint_carriers(text: str) -> list[str]:
             found.append(" ".join(words))
     if found:
         return list(dict.fromkeys(found))
-    return _carrier_lists(text, _KP_FOR) or _first_creature(text)
+    return (_carrier_lists(text, _KP_FOR) or _carrier_lists(text, _PARTS_OF)
+            or _first_creature(text))
 
 
 def _carrier_lists(text: str, rx: re.Pattern[str]) -> list[str]:

@@ -81,8 +81,10 @@ _NOT_SPEED = re.compile(
 # "videos recorded at 30 fps", "cameras run at 60 fps": the source's frame rate, not a target.
 _CAPTURE_RATE = re.compile(
     r"(?:record\w*|captur\w*|film\w*|shot|stream\w*|high-speed)[^.;,]{0,25}$|"
-    r"(?:cameras?|streams?|videos?|footage)(?: \w+)?,? (?:each|all|both)?\s*"
-    r"(?:at|running at|recording at|delivering|with|run at|runs at)?\s*$")
+    r"(?:cameras?|streams?|videos?|footage)(?: \w+)?,? (?:each|all|both)\s*"
+    r"(?:at|running at|recording at|delivering|with|run at|runs at)?\s*$|"
+    r"(?:cameras?|streams?|videos?|footage)(?: \w+)? (?:at|running at|recording at|run at|"
+    r"runs at)\s*$")
 _CAPTURE_AFTER = re.compile(r"^\s*(?:high-speed |hd |ip |industrial |security )?"
                             r"(?:cameras?|videos?|footage|recordings?|streams?|feeds?|sensors?)")
 

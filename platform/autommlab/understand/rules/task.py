@@ -33,6 +33,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
                              r" masks?\b|masks? (?:of|for|around|over|per|covering)\b", 4),
         (r"\bmiou\b|mean iou|\bdice\b|jaccard|intersection over union|\biou\b", 4),
         (r"outlin\w*|delineat\w*|contours?|silhouettes?", 3), (r"masking\b", 4),
+        (r"(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will)\s+)mask\b|paints? over", 5),
         (r"(?:footprint|road|building|boundary) extraction", 5), (r"\bseg\b", 5),
         (r"(?:each|every) pixel", 6), (r"cut(?:ting)? out|background (?:removal|blur|replacement)|"
                                       r"remove the background", 4),

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from rapidfuzz import process
+from rapidfuzz import process, utils
 
 from autommlab.errors import ZooError
 from autommlab.zoo.cards import DataCard
@@ -40,7 +40,7 @@ _discovered = False
 
 
 def register_builder(name: str) -> Callable[[DatasetBuilder], DatasetBuilder]:
-    """Class/function decorator: make `fn` the builder called `name`."""
+    """Decorator: make the decorated function the builder called `name`."""
 
     def decorate(fn: DatasetBuilder) -> DatasetBuilder:
         if name in _REGISTRY and _REGISTRY[name] is not fn:
@@ -76,7 +76,8 @@ def get_builder(name: str) -> DatasetBuilder:
     _discover()
     if name in _REGISTRY:
         return _REGISTRY[name]
-    close = [m[0] for m in process.extract(name, list(_REGISTRY), limit=3)]
+    close = [m[0] for m in process.extract(name, list(_REGISTRY), limit=3,
+                                                processor=utils.default_process)]
     msg = f"unknown dataset builder {name!r}; closest: {', '.join(close) or 'none'}"
     if _IMPORT_ERRORS:
         failed = "; ".join(f"{mod}: {err}" for mod, err in sorted(_IMPORT_ERRORS.items()))
