@@ -101,11 +101,8 @@ def measure(
 ) -> None:
     """Measure params, FLOPs and CPU latency of model cards by building the models.
 
-    Example: autommlab zoo measure zoo/models/resnet18.yaml
+    Example: autommlab zoo measure zoo/models/resnet-18.yaml
     """
-    from autommlab.zoo import measure as measure_mod
+    from autommlab.zoo.measure import main_measure
 
-    if write:
-        for path in cards:
-            measure_mod.update_card_file(path)
-    measure_mod.main_measure(list(cards))
+    main_measure(list(cards), write=write)

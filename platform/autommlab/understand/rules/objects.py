@@ -78,7 +78,7 @@ _STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|ove
          r"need|needs|running|run|runs|deployed|deploy|and then|then|but|because|since|"
          r"before|after|without|against|near|around|along|among|between|it|we|i|you|they|"
          r"our|my|please|ideally|preferably|also|under|below|above|less|more|at least|out|"
-         r"itself|themselves|himself|herself|"
+         r"itself|themselves|himself|herself|apart|"
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
@@ -110,6 +110,7 @@ _INTRO_LIST = [
     r"with (?:the )?(?:classes|categories|labels)\s+(?P<list>)",
     r"(?:classes|categories|labels)\s+(?P<list>)",
     r"(?:restricted|limited|restrict it|limit it) to\s+(?:the\s+)?(?P<list>)",
+    r"\btells?\s+(?P<list>)(?=[^.;]{3,80}?\bapart\b)",
     r"\bfor (?P<list>)(?=[^.;:]{3,80}?\bonly\b)",
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:classes|"
     r"categories)\s*[,:-]\s*(?P<list>)",
@@ -134,7 +135,7 @@ _INTRO_VERB = [
     r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
 ]
 _INTRO_LIST_RES = [re.compile(rx) for rx in _INTRO_LIST]
-_CLASS_LIST_RES = _INTRO_LIST_RES[2:8]  # explicit "classes: ..." enumerations
+_CLASS_LIST_RES = _INTRO_LIST_RES[2:9]  # explicit "classes: ..." enumerations
 _PURPOSE_RES = [re.compile(
     r"(?:detector|segmenter|model|network|system|tool)\s+(?:for|to find|that finds|"
     r"that detects|that spots|that recogni[sz]es|that segments)\s+(?P<list>)"),
