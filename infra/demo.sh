@@ -11,9 +11,11 @@ REQUEST=${1:-"I need a classifier that tells sneakers, sandals and ankle boots a
 echo "== request"; echo "$REQUEST"
 echo "== 1. request understanding (rules backend)"
 $AM parse "$REQUEST"
-echo "== 2. data and model selection"
-$AM select "$REQUEST"
-DATASET=$($AM select "$REQUEST" --json | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["selection"]["data"]["dataset"])')
-echo "== 3. build the selected dataset into the store"
-$AM zoo build "$DATASET" --scale "${AUTOMMLAB_DEMO_SCALE:-0.2}"
-echo "== done: training and export arrive with the next issue (autommlab run)."
+WORK=${AUTOMMLAB_HOME:-$HOME/.autommlab}/work/demo
+echo "== 2. data and model selection; the selected dataset is built into the store and"
+echo "==    the sub-dataset of the requested classes is cut into $WORK/data"
+$AM select "$REQUEST" --subset "$WORK/data" --scale "${AUTOMMLAB_DEMO_SCALE:-0.2}"
+echo "== done"
+echo "store:       ${AUTOMMLAB_STORE:-${AUTOMMLAB_HOME:-$HOME/.autommlab}}"
+echo "sub-dataset: $WORK/data (meta.json lists its classes and sizes)"
+echo "Training, export and the report arrive with the next issue (autommlab run)."

@@ -92,6 +92,8 @@ fi
 import torch, torchvision, mmcv.ops, mmengine, mmpretrain, mmdet, mmseg, mmpose  # noqa
 from nltk.corpus import wordnet as wn
 assert wn.synsets("sneaker"), "WordNet not readable by nltk"
+from autommlab.wordnet import creature_lemmas
+assert "cat" in creature_lemmas()  # derives and caches the keypoint-carrier lexicon once
 assert "+cpu" not in torch.__version__, torch.__version__
 PYEOF
 echo "$want_stamp" > "$STAMP"

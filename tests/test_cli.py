@@ -84,3 +84,23 @@ def test_errors_are_messages_with_exit_codes_not_tracebacks():
     llm = subprocess.run([*cli, "parse", "detect cars", "--backend", "llm"],
                          capture_output=True, text=True, timeout=120)
     assert llm.returncode == 2 and "not available in this version" in llm.stderr
+
+
+def test_select_explains_and_writes_the_subset(tmp_path):
+    store = tmp_path / "store"
+    result = run("select", "classify sneakers and sandals, under 5M parameters",
+                 "--subset", str(tmp_path / "data"), "--store", str(store),
+                 "--scale", "0.05", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out["selection"]["data"]["classes"]) == {"sneaker", "sandal"}
+    assert out["selection"]["model"]["params_m"] <= 5
+    meta = json.loads((tmp_path / "data" / "meta.json").read_text())
+    assert set(meta["classes"]) == {"sneaker", "sandal"}
+    assert (store / "zoo" / "datasets" / meta["subset_of"] / "MANIFEST.json").exists()
+
+
+def test_select_with_nothing_matching_is_a_clear_error():
+    result = run("select", "detect forklifts and pallets in the warehouse")
+    assert result.exit_code != 0
+    assert "forklift" in str(result.exception)

@@ -188,8 +188,34 @@ def is_adverb(word: str) -> bool:
     return word in _lemmas("adv")
 
 
-def is_creature(s: Any) -> bool:
-    """True for animals and people (the carriers of keypoints), not their body parts."""
+CREATURES_FILE = "autommlab-creatures.txt"
+
+
+@lru_cache(maxsize=1)
+def creature_lemmas() -> frozenset[str]:
+    """Nouns whose first WordNet sense is an animal or a person (keypoint carriers).
+
+    Derived once from the full WordNet graph (nltk, ~5 s) and cached beside the WordNet
+    files (or in ~/.cache/autommlab), so the parser never loads the full reader.
+    """
+    candidates = [_lexicon_dir() / CREATURES_FILE,
+                  Path.home() / ".cache" / "autommlab" / CREATURES_FILE]
+    for path in candidates:
+        if path.exists():
+            return frozenset(path.read_text(encoding="utf-8").split())
     wn = wordnet()
-    roots = {wn.synset("animal.n.01"), wn.synset("person.n.01")}
-    return bool(roots & {s, *s.closure(lambda x: x.hypernyms())})
+    roots = [wn.synset("animal.n.01"), wn.synset("person.n.01")]
+    creatures = set(roots)
+    for root in roots:
+        creatures.update(root.closure(lambda x: x.hyponyms() + x.instance_hyponyms()))
+    names = {lemma.lower() for syn in creatures for lemma in syn.lemma_names()}
+    firsts = frozenset(n for n in names if "_" not in n and wn.synsets(n, pos="n")
+                       and wn.synsets(n, pos="n")[0] in creatures)
+    for path in candidates:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(sorted(firsts)) + "\n", encoding="utf-8")
+            break
+        except OSError:
+            continue  # read-only location: try the next one
+    return firsts

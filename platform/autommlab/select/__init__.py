@@ -5,6 +5,7 @@ from __future__ import annotations
 from autommlab.select.data import select_dataset
 from autommlab.select.decisions import DataDecision, ModelDecision, Selection
 from autommlab.select.model import select_model
+from autommlab.select.subset import make_subset
 from autommlab.understand.schema import RequestConfig
 from autommlab.zoo.cards import DataCard, ModelCard
 
@@ -15,5 +16,5 @@ def select(config: RequestConfig, datasets: list[DataCard], models: list[ModelCa
     return Selection(data=select_dataset(config, datasets), model=select_model(config, models))
 
 
-__all__ = ["DataDecision", "ModelDecision", "Selection", "select", "select_dataset",
-           "select_model"]
+__all__ = ["DataDecision", "ModelDecision", "Selection", "make_subset", "select",
+           "select_dataset", "select_model"]

@@ -4,8 +4,8 @@ Steps (each recorded as a reason): task filter; fuzzy dataset-name match when th
 names a dataset; then matching requested objects to dataset classes by exact name or
 alias, fuzzy spelling (rapidfuzz), and WordNet (same synset, or the class is a kind of
 the requested object: "footwear" -> sandal, sneaker, ankle boot). The dataset covering the
-most requested objects wins; the decision names the matching classes, which form the
-sub-dataset.
+most requested objects wins (ties: more training images in the matching classes); the
+decision names the matching classes, which form the sub-dataset.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def select_dataset(config: RequestConfig, datasets: list[DataCard]) -> DataDecis
     reasons.append(f"task filter: {len(pool)} of {len(datasets)} datasets are {task} datasets")
     candidates = sorted((_candidate(d, objects, named) for d in pool),
                         key=lambda c: (-c.name_score if c.name_score >= FUZZY_NAME_MIN else 0,
-                                       -c.coverage, -_size(pool, c.name), c.name))
+                                       -c.coverage, -_matched_images(pool, c), c.name))
     best = candidates[0]
     card = next(d for d in pool if d.name == best.name)
     if named:
@@ -108,8 +108,12 @@ def select_dataset(config: RequestConfig, datasets: list[DataCard]) -> DataDecis
                         unmatched_objects=unmatched, reasons=reasons, candidates=candidates)
 
 
-def _size(pool: list[DataCard], name: str) -> int:
-    return next(d.sizes.train for d in pool if d.name == name)
+def _matched_images(pool: list[DataCard], candidate: DatasetCandidate) -> float:
+    """Training images in the matching classes (splits are class-balanced): the tie-breaker,
+    so a dedicated footwear set beats the footwear slice of a bigger garment set."""
+    card = next(d for d in pool if d.name == candidate.name)
+    matched = {m.dataset_class for m in candidate.matches} or set(card.class_names)
+    return card.sizes.train * len(matched) / max(len(card.classes), 1)
 
 
 def _best_per_class(matches: list[ClassMatch]) -> list[ClassMatch]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from autommlab.understand.rules.names import find_datasets, find_model
-from autommlab.wordnet import is_adjective_only, is_adverb, is_creature, noun_synsets, singular
+from autommlab.wordnet import creature_lemmas, is_adjective_only, is_adverb, singular
 
 _GENERIC = {
     "object", "objects", "item", "items", "thing", "things", "stuff", "image", "images",
@@ -545,7 +545,6 @@ def _first_creature(text: str) -> list[str]:
         lemma = singular(word)
         if lemma in _NOT_CARRIERS or lemma in _COMMON_VERBS or len(lemma) < 3:
             continue
-        synsets = noun_synsets(lemma)[:1]
-        if synsets and any(is_creature(s) for s in synsets):
+        if lemma in creature_lemmas():
             return [lemma]
     return []
