@@ -74,6 +74,13 @@ def check_classes(card: DataCard, expected: int, what: str) -> None:
                        f"recipe yields {expected} ({what})")
 
 
+def check_keypoint_names(card: DataCard, names: tuple[str, ...]) -> None:
+    """The card's keypoints must be the ones the builder annotates, in the same order."""
+    if card.keypoints is None or tuple(card.keypoints.names) != names:
+        raise ZooError(f"dataset card {card.name!r}: keypoints.names must be "
+                       f"{list(names)} for builder {card.recipe.builder!r}")
+
+
 def write_png(path: Path, array: np.ndarray) -> None:
     """Write a uint8 (H, W) or (H, W, 3) array as PNG, byte-for-byte reproducibly."""
     if array.dtype != np.uint8:

@@ -31,6 +31,7 @@ from autommlab.zoo.builders._coco import build_coco
 from autommlab.zoo.builders._common import (
     BuilderParams,
     check_classes,
+    check_keypoint_names,
     check_task,
     image_rng,
     parse_params,
@@ -66,9 +67,7 @@ class CatParams(BuilderParams):
 def build(card: DataCard, out_dir: Path, scale: float = 1.0) -> None:
     check_task(card, "keypoint")
     check_classes(card, 1, "one class: cat")
-    if card.keypoints is None or tuple(card.keypoints.names) != KEYPOINT_NAMES:
-        raise ZooError(f"dataset card {card.name!r}: keypoints.names must be "
-                       f"{list(KEYPOINT_NAMES)} for builder {card.recipe.builder!r}")
+    check_keypoint_names(card, KEYPOINT_NAMES)
     params = parse_params(card, CatParams)
     backgrounds = resolve_backgrounds(params.backgrounds)
     if SOURCE_IMAGE in backgrounds:

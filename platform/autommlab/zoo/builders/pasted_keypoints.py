@@ -9,10 +9,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from autommlab.errors import ZooError
 from autommlab.zoo.builders import register_builder
 from autommlab.zoo.builders._coco import build_coco
-from autommlab.zoo.builders._common import check_classes, check_task
+from autommlab.zoo.builders._common import check_classes, check_keypoint_names, check_task
 from autommlab.zoo.builders._keypoints import EXTREME_POINT_NAMES, extreme_points
 from autommlab.zoo.builders._pasted import pasted_scenes
 from autommlab.zoo.builders._scenes import Scene
@@ -23,9 +22,7 @@ from autommlab.zoo.cards import DataCard
 def build(card: DataCard, out_dir: Path, scale: float = 1.0) -> None:
     check_task(card, "keypoint")
     check_classes(card, 1, "one class: top-down keypoint datasets have one skeleton")
-    if card.keypoints is None or tuple(card.keypoints.names) != EXTREME_POINT_NAMES:
-        raise ZooError(f"dataset card {card.name!r}: keypoints.names must be "
-                       f"{list(EXTREME_POINT_NAMES)} for builder {card.recipe.builder!r}")
+    check_keypoint_names(card, EXTREME_POINT_NAMES)
     scenes = pasted_scenes(card)
 
     def scene(split: str, index: int) -> Scene:
