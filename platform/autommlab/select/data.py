@@ -41,14 +41,14 @@ def match_object(obj: str, cls: ClassInfo) -> ClassMatch | None:
     if target is None:
         return None
     queries = noun_synsets(wanted)
-    how = "synonym/hyponym"
-    if not queries and " " in wanted:
-        queries, how = noun_synsets(singular(wanted.split()[-1])), "head-noun"
+    by_head_noun = not queries and " " in wanted  # "damaged sneaker" -> sneaker
+    if by_head_noun:
+        queries = noun_synsets(singular(wanted.split()[-1]))
     for query in queries:
         rel = relation(query, target)
         if rel:
-            kind = rel if how != "head-noun" else "head-noun"
-            return ClassMatch(requested=obj, dataset_class=cls.name, how=kind,
+            return ClassMatch(requested=obj, dataset_class=cls.name,
+                              how="head-noun" if by_head_noun else rel,
                               score=0.9 if rel == "synonym" else 0.8)
     return None
 

@@ -98,12 +98,9 @@ _VERBS = (r"(?:detect|find|spot|count|track|segment|extract|monitor|flag|pick ou
           r"highlight|catch|inspect|distinguish)(?:s|es|ed|ing)?|"
           r"(?:locat|locali[sz]|recogni[sz]|outlin|delineat|separat|categori[sz]|trac)"
           r"(?:e|es|ed|ing)|(?:identif|classif)(?:y|ies|ied|ying)")
-_INTRO_LIST = [
-    # "classify X into A, B and C", "sort parcels as damaged or intact"
-    r"(?:classif\w*|categori[sz]\w*|sort\w*|separat\w*|grad\w*|label\w*|divid\w*|split\w*|"
-    r"bucket\w*|group\w*|assign\w*|tag\w*|recogni[sz]\w*|identif\w*|mark\w*|flag\w*)"
-    r"[^.;:]{0,60}?\b(?:into|as|between|among)\s+(?P<list>)",
-    r"(?:classified|categori[sz]ed|graded|labell?ed|marked|tagged)\s+(?:as\s+)?(?P<list>)",
+# Explicit enumerations of the classes: "classes: A, B", "restricted to A and B",
+# "tell A, B and C apart", "for A and B only", "the three classes, A, B and C".
+_CLASS_LIST = [
     # "classes: A, B", "categories are A and B", "labels such as"
     r"(?:classes|categories|labels|class labels|outcomes|grades|states|conditions)\s*"
     r"(?:are|include|including|like|such as|would be|:|=|-)\s*(?:\(|either\s+)?(?P<list>)",
@@ -114,6 +111,13 @@ _INTRO_LIST = [
     r"\bfor (?P<list>)(?=[^.;:]{3,80}?\bonly\b)",
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:classes|"
     r"categories)\s*[,:-]\s*(?P<list>)",
+]
+_INTRO_LIST = [
+    # "classify X into A, B and C", "sort parcels as damaged or intact"
+    r"(?:classif\w*|categori[sz]\w*|sort\w*|separat\w*|grad\w*|label\w*|divid\w*|split\w*|"
+    r"bucket\w*|group\w*|assign\w*|tag\w*|recogni[sz]\w*|identif\w*|mark\w*|flag\w*)"
+    r"[^.;:]{0,60}?\b(?:into|as|between|among)\s+(?P<list>)",
+    r"(?:classified|categori[sz]ed|graded|labell?ed|marked|tagged)\s+(?:as\s+)?(?P<list>)",
     r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tell apart|tell the difference)"
     r"(?:\s+between)?\s+(?P<list>)",
     r"\beither\s+(?P<list>)",
@@ -134,8 +138,8 @@ _INTRO_VERB = [
     r"(?:detection|segmentation|classification|recognition|localization|localisation|"
     r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
 ]
-_INTRO_LIST_RES = [re.compile(rx) for rx in _INTRO_LIST]
-_CLASS_LIST_RES = _INTRO_LIST_RES[2:9]  # explicit "classes: ..." enumerations
+_CLASS_LIST_RES = [re.compile(rx) for rx in _CLASS_LIST]
+_INTRO_LIST_RES = [*_CLASS_LIST_RES, *(re.compile(rx) for rx in _INTRO_LIST)]
 _PURPOSE_RES = [re.compile(
     r"(?:detector|segmenter|model|network|system|tool)\s+(?:for|to find|that finds|"
     r"that detects|that spots|that recogni[sz]es|that segments)\s+(?P<list>)"),
