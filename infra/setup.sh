@@ -21,6 +21,8 @@ fi
 APT_PKGS=(wordnet-base wordnet-sense-index dataset-fashion-mnist)
 missing=()
 for p in "${APT_PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# A C/C++ toolchain compiles mmcv's ops and xtcocotools.
+command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
 if ((${#missing[@]})); then
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   log "apt-get install ${missing[*]}"
@@ -29,7 +31,19 @@ if ((${#missing[@]})); then
 fi
 
 # --- Python environment ----------------------------------------------------------------
-PYTHON=${PYTHON:-python3.11}
+# Python 3.11: $PYTHON, else python3.11, else python3 if it is 3.11, else Debian's python3.11.
+PYTHON=${PYTHON:-}
+if [[ -z "$PYTHON" ]]; then
+  if command -v python3.11 >/dev/null 2>&1; then PYTHON=python3.11
+  elif python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then PYTHON=python3
+  else
+    log "installing Python 3.11 from Debian"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3.11 python3.11-venv python3.11-dev >/dev/null
+    PYTHON=python3.11
+  fi
+fi
 if [[ ! -x "$PY" ]]; then
   log "creating $VENV with $PYTHON"
   "$PYTHON" -m venv "$VENV"
