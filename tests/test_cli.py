@@ -104,3 +104,15 @@ def test_select_with_nothing_matching_is_a_clear_error():
     result = run("select", "detect forklifts and pallets in the warehouse")
     assert result.exit_code != 0
     assert "forklift" in str(result.exception)
+
+
+def test_zoo_list_and_build_json(tmp_path):
+    listed = json.loads(run("zoo", "list", "models", "--task", "keypoint", "--json").stdout)
+    assert listed and all(m["task"] == "keypoint" for m in listed)
+    assert all(m["measured"]["params_m"] > 0 for m in listed)
+    built = run("zoo", "build", "textures", "--scale", "0.02", "--store", str(tmp_path),
+                "--json")
+    assert built.exit_code == 0, built.output
+    (entry,) = json.loads(built.stdout)
+    assert entry["prefix"] == "zoo/datasets/textures"
+    assert (tmp_path / entry["prefix"] / "MANIFEST.json").exists()

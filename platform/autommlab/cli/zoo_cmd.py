@@ -75,6 +75,8 @@ def build(
     = 1.0,
     zoo_dir: Annotated[Path | None, typer.Option(help="Card directory (default: built-in zoo).")]
     = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the published manifests' "
+                                                        "locations as JSON.")] = False,
 ) -> None:
     """Generate the built-in datasets deterministically and publish them to the store.
 
@@ -87,10 +89,17 @@ def build(
     catalog = load_cards(zoo_dir)
     cards = [catalog.dataset(n) for n in name] if name else catalog.datasets
     target = open_store(store)
+    published = []
     for i, card in enumerate(cards, 1):
         typer.echo(f"[{i}/{len(cards)}] building {card.name} ({card.task}) ...", err=True)
         manifest = build_dataset(card, target, scale=scale)
-        typer.echo(f"  published {len(manifest.files)} files to {target.url}/{manifest.prefix}")
+        published.append({"dataset": card.name, "store": target.url, "prefix": manifest.prefix,
+                          "files": len(manifest.files)})
+        if not as_json:
+            typer.echo(f"  published {len(manifest.files)} files to "
+                       f"{target.url}/{manifest.prefix}")
+    if as_json:
+        typer.echo(json.dumps(published, indent=2))
 
 
 @app.command("measure")
