@@ -25,7 +25,8 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"pck(?:h)?", "PCK"), (r"percentage of correct keypoints", "PCK"),
     (r"(?:pixel[- ]level |macro |micro |weighted )?f1(?:[- ]score| measure)?", "f1-score"),
     (r"f-?score", "f1-score"), (r"f-measure", "f1-score"),
-    (r"(?:top[- ]?1 |classification |overall |image[- ]level |mean |balanced )?accuracy",
+    (r"(?:top[- ]?1 |classification |overall |image[- ]level |mean |balanced |pixel[- ]level |"
+     r"pixel |pixel-wise )?accuracy",
      "accuracy"),
     (r"acc", "accuracy"), (r"top[- ]?1", "accuracy"),
     (r"precision", "precision"),
@@ -154,8 +155,12 @@ def _value_before(text: str, pos: int, limit: int, taken: SpanSet) -> float | No
     for m in _VALUE_RE.finditer(text, window_start, pos):
         if _GAP_BEFORE.match(text[m.end():pos]) and not taken.taken(m.start(), m.end()):
             best = m
-    # "92% accuracy" yes; "3 accuracy" (a count) no.
-    if best is None or (not best.group("pct") and to_number(best.group("num")) > 1):
+    # "92% accuracy", "0.9 mAP", "45 mAP" (right before the name) yes; "3 cameras, accuracy" no.
+    if best is None:
+        return None
+    value = to_number(best.group("num"))
+    adjacent = not text[best.end():pos].strip()
+    if not best.group("pct") and value > 1 and not (adjacent and value <= 100):
         return None
     value = _as_fraction(best)
     if value is not None:

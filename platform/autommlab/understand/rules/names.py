@@ -11,7 +11,8 @@ _VARIANT = (r"(?:[\s-]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[a-z]?|x{0,2}l|[nsmlxt]|ti
             r"/\d+|b|h|w\d+|r\d+|s\d+|d\d+|x\d+(?:\.\d+)?|"
             r"(?:r|resnet)[-]?\d+|mit[- ]?b\d|[0-9]+x[0-9]+d)\b)*")
 _FAMILIES = [
-    r"faster[\s-]?r[\s-]?cnn", r"mask[\s-]?r[\s-]?cnn", r"cascade[\s-]?(?:mask[\s-]?)?r[\s-]?cnn",
+    r"faster[\s-]?r[\s-]?cnn", r"oriented[\s-]?r[\s-]?cnn", r"mask[\s-]?r[\s-]?cnn",
+    r"cascade[\s-]?(?:mask[\s-]?)?r[\s-]?cnn",
     r"r[\s-]?cnn", r"retina[\s-]?net", r"yolo[\s-]?x", r"yolo(?:v\d+)?(?:[\s-]?world)?",
     r"rtm[\s-]?det", r"rtm[\s-]?pose", r"rtm[\s-]?o", r"ssd[\s-]?lite", r"ssd(?:\d+)?",
     r"fcos", r"detr", r"deformable[\s-]?detr", r"dino", r"dab[\s-]?detr", r"co[\s-]?detr",

@@ -78,7 +78,7 @@ _STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|ove
          r"need|needs|running|run|runs|deployed|deploy|and then|then|but|because|since|"
          r"before|after|without|against|near|around|along|among|between|it|we|i|you|they|"
          r"our|my|please|ideally|preferably|also|under|below|above|less|more|at least|out|"
-         r"itself|themselves|himself|herself|apart|"
+         r"itself|themselves|himself|herself|apart|draw|put|place|then|"
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
@@ -91,7 +91,9 @@ _LIST_END = re.compile(rf"(?:(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.|[;:!?(){{}}\[\]\"
                        r"\b(?:only|too)\b|"
                        r"\b[a-z]+ing\s+(?:the|a|an|in|on|at|from|into|across|over|through|"
                        r"along|past|around|for|to|with)\b)")
-_SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band/or\b|\band\b|\bor\b|\bvs\.?|\bversus\b|"
+# "and" / "or" inside a hyphenated name ("blue-and-yellow macaw") do not split.
+_SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band/or\b|(?<![\w-])and(?![\w-])|(?<![\w-])or(?![\w-])|"
+                    r"\bvs\.?|\bversus\b|"
                     r"\bas well as\b|\bplus\b|\bnor\b)\s*")
 
 _VERBS = (r"(?:detect|find|spot|count|track|segment|extract|monitor|flag|pick out|pinpoint|"
@@ -108,6 +110,8 @@ _CLASS_LIST = [
     r"(?:classes|categories|labels)\s+(?P<list>)",
     r"(?:restricted|limited|restrict it|limit it) to\s+(?:the\s+)?(?P<list>)",
     r"\btells?\s+(?P<list>)(?=[^.;]{3,80}?\bapart\b)",
+    r"\b(?:called|named)\s+(?P<list>)",
+    r"\b(?:covering|including)\s+(?P<list>)(?=[^.;:]*,)",
     r"\bfor (?P<list>)(?=[^.;:]{3,80}?\bonly\b)",
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:classes|"
     r"categories)\s*[,:-]\s*(?P<list>)",
@@ -118,7 +122,8 @@ _INTRO_LIST = [
     r"bucket\w*|group\w*|assign\w*|tag\w*|recogni[sz]\w*|identif\w*|mark\w*|flag\w*)"
     r"[^.;:]{0,60}?\b(?:into|as|between|among)\s+(?P<list>)",
     r"(?:classified|categori[sz]ed|graded|labell?ed|marked|tagged)\s+(?:as\s+)?(?P<list>)",
-    r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tell apart|tell the difference)"
+    r"segment\w*[^.;:]{0,60}?\binto\s+(?P<list>)",
+    r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tells? apart|tell the difference)"
     r"(?:\s+between)?\s+(?P<list>)",
     r"\beither\s+(?P<list>)",
 ]
@@ -133,7 +138,7 @@ _INTRO_VERB = [
     r"(?:positions?|locations?|coordinates) of\s+(?:each|every|all|the)?\s*(?P<list>)",
     r"(?:care|cares|caring) (?:\w+ )?about\s+(?P<list>)",
     r"(?:interested in|focus(?:ed)? on)\s+(?P<list>)",
-    rf"(?:{_VERBS})(?:\s+(?:and|&|/|or)\s+(?:{_VERBS}|label|tag|mark))*\s+(?:where\s+)?(?:of\s+|for\s+)?"
+    rf"(?:{_VERBS})(?:\s+(?:and|&|/|or)\s+(?:{_VERBS}|label|tag|mark|box|outline))*\s+(?:where\s+)?(?:of\s+|for\s+)?"
     r"(?:the\s+)?(?:presence of\s+)?(?:any\s+|all\s+)?(?P<list>)",
     r"(?:detection|segmentation|classification|recognition|localization|localisation|"
     r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
@@ -197,11 +202,10 @@ _KP_TAIL = (r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analy
 _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
 # "the fingertips and knuckles of a hand", "the knee and hip angles of the patient"
-_PARTS_OF = re.compile(
-    r"\b(?:" + "|".join(sorted({p + "s?" for p in ("fingertip", "knuckle", "joint", "angle",
-                                                  "position", "corner", "eye", "ear", "paw",
-                                                  "hoof", "limb", "leg", "wing", "tip")})) +
-    r"|hooves)\s+of\s+(?P<list>)")
+_PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "corner", "eye", "ear", "paw",
+               "hoof", "limb", "leg", "wing", "tip")
+_PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in _PART_WORDS)) +
+                       r"|hooves)\s+of\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"
                         rf"(?:{_KP_WORDS}|alignment)(?![\w-])")
 _KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face"}
@@ -356,7 +360,8 @@ def _from_bullets(text: str) -> list[str]:
     return []
 
 
-_TELL = re.compile(r"\b(?:tell|separate|separating|distinguish|distinguishing|differentiate)\s+"
+_TELL = re.compile(r"\b(?:tell(?:s|ing)?|separat(?:e|es|ing)|distinguish(?:es|ing)?|"
+                   r"differentiat(?:e|es|ing))\s+"
                    r"(?:apart\s+)?(?P<a>[^.;]{2,60}?)\s+(?:from|apart from)\s+"
                    r"(?P<b>[^.;]{2,80})")
 
@@ -392,9 +397,10 @@ def _from_passive(text: str) -> list[str]:
         before = text[max(0, m.start() - 80):m.start()]
         chunks = re.split(rf"[.;:!?\n]|(?<![\w-])(?:{_STOP}|need|want|like|get|i|we|"
                           r"[a-z]+ing)(?![\w-])", before)
-        items = split_list(chunks[-1]) if chunks else []
-        if items:
-            return items
+        for chunk in reversed(chunks[-3:]):  # skip "in the aerial images" back to the list
+            items = split_list(chunk)
+            if items and not all(" " not in i and is_adjective_only(i) for i in items):
+                return items
     return []
 
 
@@ -449,7 +455,8 @@ def _from_alternatives(text: str) -> list[str]:
         # Trailing words after the last item end the list; the first item starts after the
         # last function word or verb ("should say rust, ...", "is it a blue tit, ...");
         # without one, only its last word belongs to the list ("photo is sunny or rainy").
-        parts[1:] = [_LIST_END.split(re.sub(r"^(?:(?:is|are|be|a|an|the|it|its)\s+)+", "", p))[0]
+        parts[1:] = [_LIST_END.split(re.sub(r"^(?:(?:is|are|be|a|an|the|it|its|has|have|shows?)"
+                                            r"\s+)+", "", p))[0]
                      for p in parts[1:]]
         head = _HEAD_BREAK.split(parts[0])
         parts[0] = head[-1] if len(head) > 1 else (parts[0].split() or [""])[-1]
@@ -478,12 +485,15 @@ def _from_task_noun(text: str) -> list[str]:
             kept.insert(0, word)
         while kept and kept[0].strip(",") in ("and", "or"):
             kept.pop(0)
+        # "a detector for X", "an X-ray baggage screening detector for knives and guns": the
+        # purpose finder reads X. "a pothole detector for city trucks" keeps "pothole".
+        if text.startswith(" for ", m.end()) and (not kept or any(
+                w.endswith("ing") and w not in _ING_NOUNS for w in kept)):
+            return []
         items = [i for i in split_list(" ".join(kept))
                  if " " in i or not is_adjective_only(i)]  # "the new segmentation model"
         if items:
             return items
-        if text.startswith(" for ", m.end()):
-            return []  # "a detector for X": the purpose finder reads X
     return []
 
 

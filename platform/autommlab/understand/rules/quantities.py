@@ -52,6 +52,12 @@ _BATCH_TIME_FIRST_RE = re.compile(
     rf"(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b\s*(?:per|for\s+(?:a|each|one)?|a|each)\s*"
     rf"batch(?:es)?\s*(?:of|size(?:\s*of)?)?\s*(?P<n>{NUM})"
 )
+# "64 patches per batch in 1.6 s"
+_N_PER_BATCH_RE = re.compile(
+    rf"(?P<n>{NUM})\s*(?:{_RATE_NOUN}\s*)?(?:per|a|each|in a|in one)\s*batch\w*\s*"
+    rf"(?:in|within|under|takes?|taking)\s*(?:less than\s*)?(?P<t>{NUM})\s*"
+    rf"(?P<unit>{_TIME_UNIT_RE})\b"
+)
 _N_IN_TIME_RE = re.compile(
     rf"(?P<n>{NUM})\s*{_RATE_NOUN}\s*(?:in|within|under)\s*(?:less than\s*|under\s*)?"
     rf"(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b"
@@ -214,7 +220,7 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
     def free(m: re.Match[str], *groups: str) -> bool:
         return not any(taken.taken(m.start(g), m.end(g)) for g in groups)
 
-    for rx in (_BATCH_RE, _BATCH_TIME_FIRST_RE, _N_IN_TIME_RE):
+    for rx in (_BATCH_RE, _BATCH_TIME_FIRST_RE, _N_PER_BATCH_RE, _N_IN_TIME_RE):
         for m in rx.finditer(text):
             n = to_number(m.group("n"))
             if free(m, "n", "t") and n > 0:
