@@ -202,7 +202,8 @@ _KP_TAIL = (r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analy
 _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
 # "the fingertips and knuckles of a hand", "the knee and hip angles of the patient"
-_PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "corner", "eye", "ear", "paw",
+_PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "position", "corner", "eye",
+               "ear", "paw",
                "hoof", "limb", "leg", "wing", "tip")
 _PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in _PART_WORDS)) +
                        r"|hooves)\s+of\s+(?P<list>)")
