@@ -203,8 +203,7 @@ _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
 # "the fingertips and knuckles of a hand", "the knee and hip angles of the patient"
 _PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "position", "corner", "eye",
-               "ear", "paw",
-               "hoof", "limb", "leg", "wing", "tip")
+               "ear", "paw", "hoof", "limb", "leg", "wing", "tip")
 _PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in _PART_WORDS)) +
                        r"|hooves)\s+of\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"
