@@ -56,7 +56,7 @@ _GAP_AFTER = re.compile(
     r"target|required|requirement|score|value|rate|a|an|the|that|we|i|need|want|both|all|each|"
     r"and|or|with|keep|stay|remain|of at least|beyond|upwards|ideally|it|something|like|equal|"
     r"really|very|high|good|well|close|near|solid|decent|has|have|what|matters|key|worse|"
-    r"north|south|upward|"
+    r"north|south|upward|more|anything|everything|-|(?:on|for) [a-z-]+|"
     r"important|critical|crucial|essential|priority|radius|threshold|distance|"
     r"\d+(?:\.\d+)?\s*(?:mm|cm|px|pixels?)|"
     r"or above|and above|\+)*$"

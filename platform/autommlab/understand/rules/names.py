@@ -33,7 +33,8 @@ _FAMILIES = [
     r"simple[\s-]?baseline", r"open[\s-]?pose", r"vit[\s-]?pose", r"hourglass",
     r"dark[\s-]?pose", r"udp", r"rle", r"simcc", r"dekr", r"associative embedding",
     r"yolo[\s-]?pose", r"cid", r"solo(?:v2)?", r"yolact", r"higher[\s-]?hr[\s-]?net", r"rtmw",
-    r"cond[\s-]?inst", r"nn[\s-]?u[\s-]?net", r"cellpose", r"stardist", r"move[\s-]?net",
+    r"cond[\s-]?inst", r"pid[\s-]?net", r"pfld", r"deeplabcut", r"dla", r"sleap",
+    r"nano[\s-]?det", r"nn[\s-]?u[\s-]?net", r"cellpose", r"stardist", r"move[\s-]?net",
     r"blaze[\s-]?pose", r"lite[\s-]?seg", r"pvt(?:v2)?", r"twins", r"tinyvit", r"levit",
 ]
 _FAMILY_RE = "(?:" + "|".join(f"(?:{f})" for f in _FAMILIES) + r")" + _VARIANT

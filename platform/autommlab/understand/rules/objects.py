@@ -26,7 +26,7 @@ _GENERIC = {
     "locations", "position", "positions", "presence", "number", "count", "kind of",
     "camera", "cameras", "feed", "feeds", "stream", "streams", "scene", "scenes", "view",
     "shot", "shots", "clip", "clips", "input", "output", "variety", "varieties", "sort",
-    "sorts", "group", "groups", "keypoint", "keypoints", "landmark", "landmarks", "pose",
+    "sorts", "keypoint", "keypoints", "landmark", "landmarks", "pose",
     "poses", "masks", "bounding box", "bounding boxes", "outline",
     "outlines", "contour", "contours", "joint", "joints", "skeleton", "skeletons",
 }
@@ -78,7 +78,7 @@ _STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|ove
          r"need|needs|running|run|runs|deployed|deploy|and then|then|but|because|since|"
          r"before|after|without|against|near|around|along|among|between|it|we|i|you|they|"
          r"our|my|please|ideally|preferably|also|under|below|above|less|more|at least|out|"
-         r"itself|themselves|himself|herself|apart|draw|put|place|then|"
+         r"itself|themselves|himself|herself|apart|draw|put|place|then|says?|tells?|"
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
@@ -111,8 +111,13 @@ _CLASS_LIST = [
     r"(?:restricted|limited|restrict it|limit it) to\s+(?:the\s+)?(?P<list>)",
     r"\btells?\s+(?P<list>)(?=[^.;]{3,80}?\bapart\b)",
     r"\b(?:called|named)\s+(?P<list>)",
+    r"(?:^|\n)\s*(?:objects?|classes|targets?|labels)\s*:\s*(?P<list>)",
+    r"(?:classes|categories|types|kinds|grades|labels)\b[^.;:]{0,60}?\b(?:which|that) "
+    r"(?:are|include)\s*:?\s*(?P<list>)",
+    r"\b(?:products|objects|defects|items|animals|species|materials|types|classes|categories)"
+    r"\b[^.;:]{0,50}?\b(?:are|include|would be)\s*:?\s*(?P<list>)(?=[^.;]*,)",
     r"\b(?:covering|including)\s+(?P<list>)(?=[^.;:]*,)",
-    r"\bfor (?P<list>)(?=[^.;:]{3,80}?\bonly\b)",
+    r"\bfor (?P<list>)(?=[^.;:]{3,80}?(?<![\w-])only\b)",
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:classes|"
     r"categories)\s*[,:-]\s*(?P<list>)",
 ]
@@ -123,7 +128,8 @@ _INTRO_LIST = [
     r"[^.;:]{0,60}?\b(?:into|as|between|among)\s+(?P<list>)",
     r"(?:classified|categori[sz]ed|graded|labell?ed|marked|tagged)\s+(?:as\s+)?(?P<list>)",
     r"segment\w*[^.;:]{0,60}?\binto\s+(?P<list>)",
-    r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tells? apart|tell the difference)"
+    r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tells? apart|tell the difference|"
+    r"decid\w* between|choos\w* between|pick\w* between)"
     r"(?:\s+between)?\s+(?P<list>)",
     r"\beither\s+(?P<list>)",
 ]
@@ -132,9 +138,10 @@ _INTRO_VERB = [
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
     r"(?:(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will)\s+)mask|paints? over)\s+"
     r"(?:the\s+)?(?P<list>)",
-    r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over|"
-    r"for(?= (?!an? |our |my |your |their |this |that )\w))\s+"
+    r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over)\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
+    r"(?:that|which|to) box(?:es)?\s+(?:any|every|all|each|the)?\s*(?P<list>)",
+    r"\bwhere\s+(?:each|every|all|the)\s+(?P<list>)",
     r"(?:positions?|locations?|coordinates) of\s+(?:each|every|all|the)?\s*(?P<list>)",
     r"(?:care|cares|caring) (?:\w+ )?about\s+(?P<list>)",
     r"(?:interested in|focus(?:ed)? on)\s+(?P<list>)",
@@ -151,6 +158,8 @@ _PURPOSE_RES = [re.compile(
     re.compile(r"(?:trained|train|fine-tune[d]?) on [\w-]+ (?:for|to detect|"
     r"to segment)\s+(?P<list>)"),
     re.compile(r"(?:only|just|specifically|exclusively) (?:for|on)\s+(?P<list>)"),
+    re.compile(r"(?:masks?|outlines?|polygons?)\s+for(?= (?!an? |our |my |your |their |this |that )"
+               r"\w)\s+(?:each|every|all|the|any)?\s*(?P<list>)"),
     re.compile(r"(?:detector|model|network|classifier|segmenter)\s+(?:on|trained on)\s+[\w-]+\s+"
                r"(?:for|to detect|to find|to segment)\s+(?P<list>)")]
 _PARTICIPLE = re.compile(
@@ -170,15 +179,17 @@ _CONSTRAINT_WORDS = re.compile(
 _ALTERNATIVES = re.compile(
     r"(?P<list>(?:'[^']{1,30}'|\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*){0,2})"
     r"(?:\s*,\s*(?:'[^']{1,30}'|"
-    r"\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*)?))*,?\s+(?:or|vs\.?|versus)\s+"
+    r"\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*){0,2}))*,?\s+(?:or|vs\.?|versus)\s+"
     r"(?:'[^']{1,30}'|\"[^\"]{1,30}\"|[a-z][\w-]*(?:\s[a-z][\w-]*){0,2}))")
 _HEAD_BREAK = re.compile(
-    rf"(?<![\w-])(?:{_STOP}|a|an|the|it|this|whether|if|either|say|says|tell|tells|"
+    rf"(?<![\w-])(?:{_STOP}|a|an|the|it|this|whether|if|either|say|says|tell|tells|shows?|"
+    r"contains?|"
     r"(?!(?:" + "|".join(sorted(_ING_NOUNS)) + r")\b)[a-z]+ing)(?![\w-])\s*")
 _QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
 _TASK_NOUN = re.compile(
     r"(?P<np>(?:[a-z][\w.-]*(?:\s+|\s*,\s*|\s*\+\s*))*?[a-z][\w-]*)\s+(?:detection|segmentation|"
-    r"locali[sz]ation|recognition|classification|counting|detector|segmenter|masks?\b|"
+    r"locali[sz]ation|recognition|classification|counting|detector|segmenter|"
+    r"masks?\b(?![\s-]?r[\s-]?cnn)|"
     r"boxes\b|bounding boxes|tracking|keypoints?|landmarks?|pose|delineation|"
     r"extraction|parsing|masking)")
 _TASK_ADJECTIVES = {
@@ -203,9 +214,10 @@ _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
 # "the fingertips and knuckles of a hand", "the knee and hip angles of the patient"
 _PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "position", "corner", "eye",
-               "ear", "paw", "hoof", "limb", "leg", "wing", "tip")
+               "ear", "paw", "hoof", "limb", "leg", "wing", "tip", "head", "tail", "beak",
+               "snout", "nose", "toe", "heel", "side", "fin", "hand", "arm", "shoulder")
 _PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in _PART_WORDS)) +
-                       r"|hooves)\s+of\s+(?P<list>)")
+                       r"|hooves|feet|teeth)\s+of\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"
                         rf"(?:{_KP_WORDS}|alignment)(?![\w-])")
 _KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face"}
@@ -308,9 +320,9 @@ def extract_objects(text: str, task: str) -> list[str]:
                _from_intro_lists, _from_parens, _from_alternatives, _from_tell, _from_passive,
                _from_intro_verbs, _from_task_noun, _from_purpose]
     if task != "classification":
-        finders = [_from_class_lists, _from_only, _from_colon, _from_bullets, _from_parens,
-                   _from_passive, _from_tell, _from_intro_lists, _from_intro_verbs, _from_task_noun,
-                   _from_purpose, _from_quotes, _from_alternatives]
+        finders = [_from_class_lists, _from_quotes, _from_only, _from_colon, _from_bullets,
+                   _from_parens, _from_passive, _from_tell, _from_intro_lists,
+                   _from_intro_verbs, _from_task_noun, _from_purpose, _from_alternatives]
     for finder in finders:
         items = finder(text)
         if items:
@@ -319,7 +331,8 @@ def extract_objects(text: str, task: str) -> list[str]:
 
 
 _MEMBERS_AFTER = re.compile(r"^[^.;:]{0,50}?(?:,|:|\binto\b|such as|like|including|e\.g\.,?|"
-                            r"namely|\(|-)\s*(?P<list>)")
+                            r"namely|specifically|especially|in particular|i\.e\.,?|\(|-)"
+                            r"\s*(?P<list>)")
 
 
 def _first_list(text: str, patterns: list[re.Pattern[str]], min_items: int = 1) -> list[str]:
@@ -329,7 +342,8 @@ def _first_list(text: str, patterns: list[re.Pattern[str]], min_items: int = 1) 
             if _VERB_START.match(text[m.end("list"):]):
                 continue
             items = split_list(text[m.end("list"):m.end("list") + 200])
-            if len(items) == 1 and items[0].split()[-1] in _CATEGORY_WORDS:
+            if len(items) == 1 and (items[0].split()[-1] in _CATEGORY_WORDS
+                                    or is_adjective_only(items[0])):  # "foreign objects"
                 # "every defect on steel sheets, scratches, inclusions and patches"
                 rest = text[m.end("list"):m.end("list") + 250]
                 members = _MEMBERS_AFTER.match(rest)
@@ -537,9 +551,12 @@ def _carrier_lists(text: str, rx: re.Pattern[str]) -> list[str]:
         for item in split_list(segment.split(",")[0]):
             owner, _, owned = item.partition("'s ")
             # "the dog's legs" -> dog; "the driver's face" -> face (faces carry landmarks)
-            item = owned if owned in ("face", "hand", "body") else owner
+            item = owned if owned in ("face", "faces", "hand", "hands", "body", "foot", "feet"
+                                      ) else owner
             item = item.split(" of ")[-1]
             item = re.sub(r"\s+\w+ed$", "", item)  # "horses tracked" -> "horses"
+            if re.fullmatch(r"(?=\S*\d)(?=\S*[a-z])\S+", item):
+                continue  # "apollocar3d": a dataset or product code, not a carrier
             if item not in _NOT_CARRIERS and not find_datasets(item) and item not in found:
                 found.append(item)
     return found

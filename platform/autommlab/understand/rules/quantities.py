@@ -58,6 +58,11 @@ _N_PER_BATCH_RE = re.compile(
     rf"(?:in|within|under|takes?|taking)\s*(?:less than\s*)?(?P<t>{NUM})\s*"
     rf"(?P<unit>{_TIME_UNIT_RE})\b"
 )
+# "keep up with 1 loaf every 0.2 seconds": one item per interval is a per-item time.
+_ONE_EVERY_RE = re.compile(
+    rf"(?:keep up|process|handle|inspect|classify|analy[sz]e|cope)[^.;]{{0,40}}?"
+    rf"(?:one|1|a|each)\s+[a-z-]+\s+every\s+(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b"
+)
 _N_IN_TIME_RE = re.compile(
     rf"(?P<n>{NUM})\s*{_RATE_NOUN}\s*(?:in|within|under)\s*(?:less than\s*|under\s*)?"
     rf"(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b"
@@ -92,7 +97,8 @@ _CAPTURE_RATE = re.compile(
     r"(?:cameras?|streams?|videos?|footage)(?: \w+)? (?:at|running at|recording at|run at|"
     r"runs at)\s*$")
 _CAPTURE_AFTER = re.compile(r"^\s*(?:high-speed |hd |ip |industrial |security )?"
-                            r"(?:cameras?|videos?|footage|recordings?|streams?|feeds?|sensors?)")
+                            r"(?:cameras?|videos?|footage|recordings?|streams?|feeds?|sensors?)|"
+                            r"^[^.;]{0,12}(?:that's|that is|which is) (?:just|only) the camera")
 
 _PARAM_UNITS = {
     "k": "K", "thousand": "K", "m": "M", "mil": "M", "million": "M", "millions": "M",
@@ -225,6 +231,9 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
             n = to_number(m.group("n"))
             if free(m, "n", "t") and n > 0:
                 add(to_number(m.group("t")) / n, _TIME_UNITS[m.group("unit")], m)
+    for m in _ONE_EVERY_RE.finditer(text):
+        if free(m, "t"):
+            add(to_number(m.group("t")), _TIME_UNITS[m.group("unit")], m)
     for m in _PER_LONG_RE.finditer(text):
         if free(m, "num") and not _TIME_RE.fullmatch(text[m.start():m.end()]):
             per = 60.0 if m.group("unit").startswith("m") else 3600.0

@@ -45,6 +45,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"masking\b", 4),
         (r"(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will)\s+)mask\b|paints? over", 5),
         (r"[a-z]+ pixels\b", 3),
+        (r"cut-?outs?\b", 5),
+        (r"(?:split|divided|partitioned) into [^.;]{0,60}\bregions\b", 6),
         (r"\bcut(?:ting|s)? (?:[a-z]+ ){1,3}out of", 4),
         (r"(?:footprint|road|building|boundary) extraction", 5),
         (r"\bseg\b", 5),
@@ -72,10 +74,14 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"track\w*", 2),
         (r"draw\w* (?:a )?(?:box|rectangle)", 5),
         (r"\bboxed\b", 5),
+        (r"(?:marked|drawn|highlighted|shown) with (?:a )?(?:bounding )?box", 6),
+        (r"found and (?:marked|boxed|located)", 6),
         (r"rectangles?", 3),
         (r"flag\w* (?:each|every|any)", 1),
     ],
     "classification": [
+        (r"one (?:label|bucket|class|category|answer|verdict|tag) per (?:photo|image|picture|"
+         r"scan|frame|crop|item)|per-image (?:label|verdict)|image-level (?:label|answer)", 8),
         (r"classif\w*", 5),
         (r"categori[sz]\w*", 4),
         (r"recogni[sz]\w*", 2),
