@@ -184,6 +184,10 @@ def is_adjective_only(word: str) -> bool:
     return word not in _lemmas("noun") and word in _lemmas("adj")
 
 
+def is_noun(word: str) -> bool:
+    return word in _lemmas("noun")
+
+
 def is_adverb(word: str) -> bool:
     return word in _lemmas("adv")
 

@@ -21,7 +21,7 @@ from autommlab.understand.rules.vocabulary import (
     TRAILING_GENERIC,
     VERBS,
 )
-from autommlab.wordnet import is_adjective_only, singular
+from autommlab.wordnet import is_adjective_only, is_noun, singular
 
 
 def clean_item(item: str) -> str | None:
@@ -47,6 +47,8 @@ def clean_item(item: str) -> str | None:
             break
     while len(words) > 1 and words[-1] in TRAILING_GENERIC:
         words.pop()  # "pallet objects" -> "pallet"
+    if len(words) > 1 and words[-1] in ("area", "areas") and is_noun(words[-2]):
+        words.pop()  # "lung area" -> "lung", but "drivable area" stays
     if "of" in words[1:-1]:
         at = words.index("of")
         if singular(words[at - 1]) != words[at - 1]:

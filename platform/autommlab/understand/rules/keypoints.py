@@ -23,9 +23,10 @@ _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>
 # "the fingertips and knuckles of a hand", "the knee and hip angles of the patient"
 _PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "position", "corner", "eye",
                "ear", "paw", "hoof", "limb", "leg", "wing", "tip", "head", "tail", "beak",
-               "snout", "nose", "toe", "heel", "side", "fin", "hand", "arm", "shoulder")
+               "snout", "nose", "toe", "heel", "side", "fin", "hand", "arm", "shoulder",
+               "antenna")
 _PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in _PART_WORDS)) +
-                       r"|hooves|feet|teeth)\s+of\s+(?P<list>)")
+                       r"|hooves|feet|teeth|antennae)\s+of\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"
                         rf"(?:{_KP_WORDS}|alignment)(?![\w-])")
 _KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face"}

@@ -13,6 +13,7 @@ import re
 from autommlab.understand.rules.items import clean_item, split_list
 from autommlab.understand.rules.keypoints import keypoint_carriers
 from autommlab.understand.rules.vocabulary import (
+    BODY_PARTS,
     CATEGORY_WORDS,
     CONSTRAINT_WORDS,
     ING_NOUNS,
@@ -27,7 +28,10 @@ _CLASS_LIST = [
     r"(?:classes|categories|labels|class labels|outcomes|grades|states|conditions)\s*"
     r"(?:are|include|including|like|such as|would be|:|=|-)\s*(?:\(|either\s+)?(?P<list>)",
     r"with (?:the )?(?:classes|categories|labels)\s+(?P<list>)",
-    r"(?:classes|categories|labels)\s+(?P<list>)",
+    r"(?:classes|categories)\s+(?P<list>)(?=[^.;:\n]{0,40}[,/])",  # "classes ripe / unripe"
+    r"which (?:pixels|regions|areas|parts)(?: of [^.;]{0,40}?)? (?:belong to|are|show|contain)"
+    r"\s+(?P<list>)",
+    r"\barea (?:covered by|of)\s+(?P<list>)",
     r"(?:restricted|limited|restrict it|limit it) to\s+(?:the\s+)?(?P<list>)",
     r"\btells?\s+(?P<list>)(?=[^.;]{3,80}?\bapart\b)",
     r"\b(?:called|named)\s+(?P<list>)",
@@ -56,8 +60,8 @@ _INTRO_LIST = [
 _INTRO_VERB = [
     r"(?:boxes|box|bounding boxes?|rectangles?)\s+(?:around|on|for|of|over)\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
-    r"(?:(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will)\s+)mask|paints? over)\s+"
-    r"(?:the\s+)?(?P<list>)",
+    r"(?:(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will|that|which)\s+)masks?"
+    r"(?:\s+out)?|paints? over|\bcut(?:ting)? out)\s+(?:the\s+)?(?P<list>)",
     r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over)\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
     r"(?:that|which|to) box(?:es)?\s+(?:any|every|all|each|the)?\s*(?P<list>)",
@@ -65,7 +69,8 @@ _INTRO_VERB = [
     r"(?:positions?|locations?|coordinates) of\s+(?:each|every|all|the)?\s*(?P<list>)",
     r"(?:care|cares|caring) (?:\w+ )?about\s+(?P<list>)",
     r"(?:interested in|focus(?:ed)? on)\s+(?P<list>)",
-    rf"(?:{VERBS})(?:\s+(?:and|&|/|or)\s+(?:{VERBS}|label|tag|mark|box|outline))*\s+(?:where\s+)?(?:of\s+|for\s+)?"
+    rf"\b(?:{VERBS})(?:\s+(?:and|&|/|or)\s+(?:{VERBS}|label|tag|mark|box|outline))*\s+"
+    r"(?:where\s+)?(?:of\s+|for\s+)?"
     r"(?:the\s+)?(?:presence of\s+)?(?:any\s+|all\s+)?(?P<list>)",
     r"(?:detection|segmentation|classification|recognition|localization|localisation|"
     r"counting|tracking|masks?|boxes|bounding boxes)\s+of\s+(?P<list>)",
@@ -101,8 +106,8 @@ _HEAD_BREAK = re.compile(
     r"(?!(?:" + "|".join(sorted(ING_NOUNS)) + r")\b)[a-z]+ing)(?![\w-])\s*")
 _QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
 _TASK_NOUN = re.compile(
-    r"(?P<np>(?:[a-z][\w.-]*(?:\s+|\s*,\s*|\s*\+\s*))*?[a-z][\w-]*)\s+(?:detection|segmentation|"
-    r"locali[sz]ation|recognition|classification|counting|detector|segmenter|"
+    r"(?P<np>(?:[a-z][\w./-]*(?:\s+|\s*,\s*|\s*\+\s*))*?[a-z][\w/-]*)\s+(?:detection|segmentation|"
+    r"locali[sz]ation|recognition|classification|counting|detector|segmenter|classifier|"
     r"masks?\b(?![\s-]?r[\s-]?cnn)|"
     r"boxes\b|bounding boxes|tracking|keypoints?|landmarks?|pose|delineation|"
     r"extraction|parsing|masking)")
@@ -118,7 +123,11 @@ _TASK_ADJECTIVES = {
 def extract_objects(text: str, task: str) -> list[str]:
     """Objects in priority order of the patterns that found them (see module doc)."""
     if task == "keypoint":
-        carriers = _from_class_lists(text) or _from_only(text) or keypoint_carriers(text)
+        listed = _from_class_lists(text) or _from_only(text)
+        if all(i in BODY_PARTS or i in ("face", "hand") for i in listed):
+            # "a whole-body model covering body, face, hands and feet": parts, not carriers
+            listed = []
+        carriers = listed or keypoint_carriers(text)
         if carriers:
             return carriers
     finders = [_from_quotes, _from_class_lists, _from_only, _from_colon, _from_bullets,
@@ -306,8 +315,11 @@ def _from_task_noun(text: str) -> list[str]:
             kept.pop(0)
         # "a detector for X", "an X-ray baggage screening detector for knives and guns": the
         # purpose finder reads X. "a pothole detector for city trucks" keeps "pothole".
-        if text.startswith(" for ", m.end()) and (not kept or any(
-                w.endswith("ing") and w not in ING_NOUNS for w in kept)):
+        # "a flower classifier for roses, tulips and daisies": a list after "for" names the
+        # classes; "a pothole detector for city trucks" keeps "pothole".
+        after = re.match(r" (?:detector |classifier |segmenter |model )?for\s+", text[m.end():])
+        if after and (not kept or len(split_list(text[m.end() + after.end():][:150])) >= 2
+                      or any(w.endswith("ing") and w not in ING_NOUNS for w in kept)):
             return []
         items = [i for i in split_list(" ".join(kept))
                  if " " in i or not is_adjective_only(i)]  # "the new segmentation model"

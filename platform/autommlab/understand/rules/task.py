@@ -26,6 +26,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
           r"questions?|dangers?))", 3),
         (r"skeletons?", 5),
         (r"skeletons? of", 4),
+        (r"face alignment", 6),
+        (r"\b(?:antennae|antennas)\b", 2),
+        (r"\b(?:legs?|antennae|paws?|wings?|joints?|heads?|tails?)\b[^.;]{0,30}\bof (?:the |each |"
+         r"every |a |an )?[a-z]+\b", 3),
         (r"joints?\b", 4),
         (r"(?:elbows?|knees?|wrists?|ankles?|shoulders?|hips?|fingertips?|knuckles?)", 2),
         (r"\bpck\b|\boks\b|pckh", 5),
@@ -49,6 +53,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(?:split|divided|partitioned) into [^.;]{0,60}\bregions\b", 6),
         (r"\bcut(?:ting|s)? (?:[a-z]+ ){1,3}out of", 4),
         (r"(?:footprint|road|building|boundary) extraction", 5),
+        (r"which (?:regions|areas|parts) of", 5),
         (r"\bseg\b", 5),
         (r"(?:each|every) pixel", 6),
         (r"cut(?:ting)? out|background (?:removal|blur|replacement)|remove the background", 4),
@@ -64,6 +69,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"detect\w*", 3),
         (r"(?:locat|detect|find|spot|locali[sz])\w* and (?:classif|identif|recogni[sz]|"
           r"label)\w*", 8),
+        (r"(?:classif|identif|recogni[sz]|label)\w* and (?:locat|locali[sz]|box)\w*", 8),
         (r"boxes\b", 2),
         (r"bounding[\s-]?box\w*|b-?boxes|bbox\w*|box(?:es)? (?:around|on|for)|box each", 6),
         (r"locat\w*|locali[sz]\w*|where\b|positions?\b", 3),
@@ -80,6 +86,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"flag\w* (?:each|every|any)", 1),
     ],
     "classification": [
+        (r"detect\w* (?:the )?(?:emotion|mood|expression|sentiment|age|gender|type|kind|"
+         r"category|class|species|breed|quality|condition|state|status|grade|ripeness|severity|"
+         r"stage)", 6),
         (r"one (?:label|bucket|class|category|answer|verdict|tag) per (?:photo|image|picture|"
          r"scan|frame|crop|item)|per-image (?:label|verdict)|image-level (?:label|answer)", 8),
         (r"classif\w*", 5),

@@ -63,6 +63,9 @@ DETERMINERS = re.compile(
     r"(?:pixel |pixel-level |semantic |instance |binary |segmentation )?masks? of|"
     r"(?:pixel-level |pixel-wise |semantic |instance )?segmentation of|detection of|"
     r"(?:bounding )?box(?:es)? (?:around|on|for)|up to \d+|up to|separating|namely|"
+    r"(?:[a-z-]+ )?(?:things|items|objects|stuff|products|types|kinds) (?:like|such as|including|"
+    r"e\.g\.)|cropped|scanned|labell?ed|annotated|captured|uploaded|which are|which is|"
+    r"that are|"
     r"doodles? of|drawings? of|sketches of|sketch of|scans? of|shots? of|"
     r"even|still|then|e\.?g\.?|i\.?e\.?|like|such as|including|namely|either)\s+)+"
 )
@@ -114,5 +117,5 @@ BODY_PARTS = {
     "wrist", "ankle", "shoulder", "hip", "fingertip", "finger", "knuckle", "thumb", "toe",
     "thorax", "abdomen", "beak", "fin", "collar", "sleeve", "hem", "corner", "body", "torso",
     "tail base", "spine", "pelvis", "heel", "palm", "joint", "limb", "point", "bar path",
-    "back", "hand joint", "angle", "position", "coordinate", "location",
+    "back", "hand joint", "angle", "position", "coordinate", "location", "antenna",
 }
