@@ -22,7 +22,7 @@ _CPU = re.compile(
     r"no (?:dedicated |discrete )?gpus?\b|"
     r"(?:smart)?phones?\b|mobile\b|android|\bios\b|iphone|ipad|tablet|raspberry[\s-]?pi|\brpi\b|"
     r"intel nuc|\bnuc\b|openvino|laptop|notebook|microcontroller|\bmcu\b|arm cortex|"
-    r"on[\s-]device|in[\s-]browser|browser|web ?assembly|edge (?:cpu|device)|ncnn|"
+    r"on[\s-]device|edge (?:cpu|device)|ncnn|"
     r"embedded (?:board|device|cpu)|single[\s-]board|coral (?:tpu|dev|edge|usb)|desktop pc|x86|"
     r"snapdragon|kiosk|"
     r"point[\s-]of[\s-]sale|pos terminal|handheld|smartwatch|wearable|drone's? (?:cpu|board)|"

@@ -25,7 +25,10 @@ from autommlab.wordnet import is_adjective_only, is_noun, singular
 
 
 def clean_item(item: str) -> str | None:
-    item = item.strip(" '\"-*`")
+    item = item.strip(" '\"-*`").replace(_KEEP_SPACE, " ")
+    # "the user's hair" -> "hair" (but "driver's license" and "golfer's swing" stay)
+    item = re.sub(r"^(?:user|customer|patient|person|visitor|client|shopper|seller|buyer)s?'s?\s+",
+                  "", item)
     if not item or re.match(r"[\d,.]+(?:\s|$)", item):
         return None  # "300 matches", "4 cameras": counts, not classes ("3d mask" is fine)
     item = item.split(" the ")[-1]  # "steel plant the molten slag" -> "molten slag"
@@ -72,8 +75,15 @@ _PARTICIPLE_PHRASE = re.compile(
     r"near|inside|around|through|over|under|by)\s+[^,;.:]*?(?=\s+(?:and|or)\s|[,;.:]|$)")
 
 
+_KEEP_SPACE = "\u00a0"  # joins "with"/"without" to their noun inside one item
+_WITH_ITEM = re.compile(r"\b(with(?:out)?) (?:an? )?([a-z-]+)(?=\s*(?:,|\band\b|\bor\b|$|\.))")
+
+
 def split_list(segment: str) -> list[str]:
     segment = DETERMINERS.sub("", segment.lstrip())
+    # "heads without helmets and vests", "with mask, without mask": "with(out) X" is part of
+    # the item, not the end of the list.
+    segment = _WITH_ITEM.sub(lambda m: f"{m.group(1)}{_KEEP_SPACE}{m.group(2)}", segment)
     segment = _PARTICIPLE_PHRASE.sub("", _ADVERBS.sub("", segment))
     end = LIST_END.search(segment)
     if end:

@@ -15,7 +15,7 @@ from autommlab.understand.rules.vocabulary import BODY_PARTS, GENERIC
 from autommlab.wordnet import creature_lemmas, singular
 
 _KP_WORDS = (r"(?:pose estimation|pose|poses|keypoints?|key points?|landmarks?|skeletons?|"
-             r"joints?|posture|face alignment|corner points?)")
+             r"joints?|posture|corner points?)")
 _KP_TAIL = (r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analysis|estimator|"
             r"positions|locations|coordinates|angles))?")
 _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
@@ -24,7 +24,7 @@ _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>
 _PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "position", "corner", "eye",
                "ear", "paw", "hoof", "limb", "leg", "wing", "tip", "head", "tail", "beak",
                "snout", "nose", "toe", "heel", "side", "fin", "hand", "arm", "shoulder",
-               "antenna")
+               "antenna", "end-effector", "effector")
 _PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in _PART_WORDS)) +
                        r"|hooves|feet|teeth|antennae)\s+of\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"

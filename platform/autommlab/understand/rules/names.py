@@ -7,7 +7,7 @@ import re
 # Families of architectures (OpenMMLab's zoos and the common literature). A variant suffix
 # ("-50", "-tiny", " v2", "-B0", "-W32", "-s") is captured with the family name.
 _VARIANT = (r"(?:[\s-]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[a-z]?|x{0,2}l|[nsmlxt]|tiny|nano|small|"
-            r"medium|large|huge|base|lite|plus|ins|lightning|thunder|\+\+?|b\d|[a-z]\d|\d+mf|"
+            r"medium|large|huge|base|lite|plus|ins|lightning|thunder|pose|seg|cls|obb|\+\+?|b\d|[a-z]\d|\d+mf|"
             r"/\d+|b|h|w\d+|r\d+|s\d+|d\d+|x\d+(?:\.\d+)?|"
             r"(?:r|resnet)[-]?\d+|mit[- ]?b\d|[0-9]+x[0-9]+d)\b)*")
 _FAMILIES = [

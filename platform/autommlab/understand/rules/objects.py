@@ -66,6 +66,7 @@ _INTRO_VERB = [
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
     r"(?:that|which|to) box(?:es)?\s+(?:any|every|all|each|the)?\s*(?P<list>)",
     r"\bwhere\s+(?:each|every|all|the)\s+(?P<list>)",
+    r"\b(?:know|care|worried|warned|alerted|told|informed) about\s+(?P<list>)",
     r"(?:positions?|locations?|coordinates) of\s+(?:each|every|all|the)?\s*(?P<list>)",
     r"(?:care|cares|caring) (?:\w+ )?about\s+(?P<list>)",
     r"(?:interested in|focus(?:ed)? on)\s+(?P<list>)",
@@ -90,6 +91,11 @@ _PURPOSE_RES = [re.compile(
 _PARTICIPLE = re.compile(
     r"\s+(?:(?:has|have|need|needs|must|should|to) (?:to )?be\s+)?(?:detected|segmented|found|"
     r"located|locali[sz]ed|boxed|outlined|masked|recogni[sz]ed|identified|delineated)\b")
+# "Ripe strawberries, unripe ones and flowers all need bounding boxes."
+_SUBJECT_TASK = re.compile(
+    r"\s+(?:all |each |both )?(?:need|needs|should|must|have to|has to|get|gets)\b[^.;]{0,30}?"
+    r"(?:bounding boxes|boxes|masks?\b|segment\w*|detect\w*|mask\w*|box\w*|label\w*|"
+    r"told apart|classif\w*|distinguish\w*|outline\w*)")
 _INTRO_VERB_RES = [re.compile(rx) for rx in _INTRO_VERB]
 _VERB_START = re.compile(rf"^(?:{VERBS}|and|or|&)\b")
 _VERB_ANYWHERE = re.compile(rf"\b(?:{VERBS})\b")
@@ -149,25 +155,42 @@ _MEMBERS_AFTER = re.compile(r"^[^.;:]{0,50}?(?:,|:|\binto\b|such as|like|includi
                             r"\s*(?P<list>)")
 
 
+_ING_ALT = "|".join(sorted(ING_NOUNS))
+
+
 def _first_list(text: str, patterns: list[re.Pattern[str]], min_items: int = 1) -> list[str]:
-    best: tuple[int, list[str]] | None = None
-    for rx in patterns:
-        for m in rx.finditer(text):
-            if _VERB_START.match(text[m.end("list"):]):
-                continue
-            items = split_list(text[m.end("list"):m.end("list") + 200])
-            if len(items) == 1 and (items[0].split()[-1] in CATEGORY_WORDS
-                                    or is_adjective_only(items[0])):  # "foreign objects"
-                # "every defect on steel sheets, scratches, inclusions and patches"
-                rest = text[m.end("list"):m.end("list") + 250]
-                members = _MEMBERS_AFTER.match(rest)
-                listed = split_list(rest[members.end("list"):]) if members else []
-                if len(listed) >= 2:
-                    items = listed
-            if len(items) >= min_items and (best is None or m.start() < best[0]):
-                best = (m.start(), items)
-                break
-    return best[1] if best else []
+    """The earliest list any pattern introduces; a lone category word ("count vehicles")
+    gives way to a later list of several classes ("where each car, truck and bus is")."""
+    found = [(pos, items) for pos, items in (_list_at(text, rx) for rx in patterns)
+             if len(items) >= min_items]
+    if not found:
+        return []
+    found.sort(key=lambda f: f[0])
+    first = found[0][1]
+    if len(first) == 1 and first[0].split()[-1] in CATEGORY_WORDS:
+        several = [items for _, items in found if len(items) >= 2]
+        if several:
+            return several[0]
+    return first
+
+
+def _list_at(text: str, rx: re.Pattern[str]) -> tuple[int, list[str]]:
+    """(position, items) of the first match of `rx` that yields a list, else (-1, [])."""
+    for m in rx.finditer(text):
+        if _VERB_START.match(text[m.end("list"):]):
+            continue
+        items = split_list(text[m.end("list"):m.end("list") + 200])
+        if len(items) == 1 and (items[0].split()[-1] in CATEGORY_WORDS
+                                or is_adjective_only(items[0])):  # "foreign objects"
+            # "every defect on steel sheets, scratches, inclusions and patches"
+            rest = text[m.end("list"):m.end("list") + 250]
+            members = _MEMBERS_AFTER.match(rest)
+            listed = split_list(rest[members.end("list"):]) if members else []
+            if len(listed) >= 2:
+                items = listed
+        if items:
+            return m.start(), items
+    return -1, []
 
 
 def _from_class_lists(text: str) -> list[str]:
@@ -221,10 +244,17 @@ def _from_purpose(text: str) -> list[str]:
 
 def _from_passive(text: str) -> list[str]:
     """"I need cups, spoons and keys detected", "the person has to be segmented"."""
+    for m in _SUBJECT_TASK.finditer(text):
+        sentence = re.split(r"[.;:!?\n]\s*", text[max(0, m.start() - 120):m.start()])[-1]
+        items = split_list(sentence)
+        if len(items) >= 2:
+            return items
     for m in _PARTICIPLE.finditer(text):
+        if re.search(r"motion (?:is |was )?$", text[max(0, m.start() - 15):m.start() + 1]):
+            continue  # "a photo whenever motion is detected"
         before = text[max(0, m.start() - 80):m.start()]
         chunks = re.split(rf"[.;:!?\n]|(?<![\w-])(?:{STOP}|need|want|like|get|i|we|"
-                          r"[a-z]+ing)(?![\w-])", before)
+                          rf"(?!(?:{_ING_ALT})\b)[a-z]+ing)(?![\w-])", before)
         for chunk in reversed(chunks[-3:]):  # skip "in the aerial images" back to the list
             items = split_list(chunk)
             if items and not all(" " not in i and is_adjective_only(i) for i in items):

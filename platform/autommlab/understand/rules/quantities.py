@@ -41,7 +41,9 @@ _FPS_AFTER_RE = re.compile(
     rf"(?P<num>{NUM})(?!\s*(?:%|ms|s\b|sec|min|x\b|p\b|k\b))"
 )
 _PER_LONG_RE = re.compile(
-    rf"(?P<num>{NUM})\s*(?:\+\s*)?(?:(?:{_RATE_NOUN}|[a-z-]+)\s*)?(?:past [a-z ]{{1,20}}? )?"
+    rf"(?P<num>{NUM})\s*(?:\+\s*)?"
+    r"(?!(?:m|km|cm|mm|meters?|metres?|kilomet(?:er|re)s?|miles?|ft|feet|inch(?:es)?|mph|kph)\b)"
+    rf"(?:(?:{_RATE_NOUN}|[a-z-]+)\s*)?(?:past [a-z ]{{1,20}}? )?"
     rf"(?:{_PER})\s*(?P<unit>minute|min|hour|hr|h)\b"
 )
 _BATCH_RE = re.compile(
@@ -92,6 +94,7 @@ _NOT_SPEED = re.compile(
 # "videos recorded at 30 fps", "cameras run at 60 fps": the source's frame rate, not a target.
 _CAPTURE_RATE = re.compile(
     r"(?:record\w*|captur\w*|film\w*|shot|stream\w*|high-speed)[^.;,]{0,25}$|"
+    r"high-speed (?:camera|video)[^.;]{0,60}$|"
     r"(?:cameras?|streams?|videos?|footage)(?: \w+)?,? (?:each|all|both)\s*"
     r"(?:at|running at|recording at|delivering|with|run at|runs at)?\s*$|"
     r"(?:cameras?|streams?|videos?|footage)(?: \w+)? (?:at|running at|recording at|run at|"

@@ -14,7 +14,7 @@ from autommlab.tasks import Task
 
 _CUES: dict[str, list[tuple[str, float]]] = {
     "keypoint": [
-        (r"key[\s-]?points?", 6),
+        (r"key[\s-]?points?", 8),
         (r"landmarks?", 5),
         (r"pose[\s-]?estimat\w*", 6),
         (r"pose[\s-]?track\w*", 6),
@@ -66,7 +66,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"matting|parsing|label (?:each|every) pixel", 3),
     ],
     "detection": [
-        (r"detect\w*", 3),
+        (r"(?<!motion is )(?<!motion )detect\w*", 3),
         (r"(?:locat|detect|find|spot|locali[sz])\w* and (?:classif|identif|recogni[sz]|"
           r"label)\w*", 8),
         (r"(?:classif|identif|recogni[sz]|label)\w* and (?:locat|locali[sz]|box)\w*", 8),
@@ -86,6 +86,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"flag\w* (?:each|every|any)", 1),
     ],
     "classification": [
+        (r"\bis (?:it|this|the [a-z-]+|this [a-z-]+) [a-z-]+(?:, [a-z-]+)*,? or [a-z-]+\?", 5),
         (r"detect\w* (?:the )?(?:emotion|mood|expression|sentiment|age|gender|type|kind|"
          r"category|class|species|breed|quality|condition|state|status|grade|ripeness|severity|"
          r"stage)", 6),

@@ -48,6 +48,7 @@ ING_NOUNS = {
     "parking", "landing", "filling", "stuffing", "topping", "dressing", "lining", "swing",
     "sling", "earring", "herring", "sapling", "dumpling", "darling", "starling", "shading",
     "tiling", "flooring", "roofing", "scaffolding", "packing", "packaging",
+    "spalling", "soiling", "staining", "cracking", "peeling", "rusting", "bleeding",
 }
 DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|all|any|each|every|various|different|multiple|several|individual|both|"
@@ -94,8 +95,9 @@ SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band/or\b|(?<![\w-])and(?![\w-])|(?<![\w-])
                     r"\bvs\.?|\bversus\b|"
                     r"\bas well as\b|\bplus\b|\bnor\b)\s*")
 
-VERBS = (r"(?:detect|find|spot|count|track|segment|extract|monitor|flag|pick out|pinpoint|"
-          r"highlight|catch|inspect|distinguish)(?:s|es|ed|ing)?|"
+VERBS = (r"(?:detect|find|spot(?! sprayer| check| price)|count|track|segment|extract|flag|"
+          r"pick out|pinpoint|distinguish|(?<!automated )(?<!the )(?<!our )highlight)"
+          r"(?:s|es|ed|ing)?|"
           r"(?:locat|locali[sz]|recogni[sz]|outlin|delineat|separat|categori[sz]|trac)"
           r"(?:e|es|ed|ing)|(?:identif|classif)(?:y|ies|ied|ying)")
 # Explicit enumerations of the classes: "classes: A, B", "restricted to A and B",
