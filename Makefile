@@ -22,6 +22,4 @@ bench-parse: setup
 	$(VENV)/bin/autommlab lamp speed --data tests/data/lamp_dev.jsonl --n 1000
 
 lamp: setup
-	$(VENV)/bin/autommlab lamp ru --data tests/data/lamp_dev.jsonl
-	$(VENV)/bin/autommlab lamp ru --data tests/data/lamp_holdout.jsonl
-	$(VENV)/bin/autommlab lamp ru --data tests/data/lamp_test.jsonl
+	for f in tests/data/lamp_*.jsonl; do $(VENV)/bin/autommlab lamp ru --data $$f; done
