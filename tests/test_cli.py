@@ -40,16 +40,18 @@ def test_parse_jsonl_keeps_order_and_survives_bad_lines(tmp_path):
              json.dumps({"id": "x", "no_request": True}),
              json.dumps({"id": 3, "request": ""}),
              json.dumps(["a list"]),
+             "",
              json.dumps({"id": 5, "request": "segment roads, mIoU 0.7"})]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n")
     result = run("parse", "--jsonl", str(src))
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [o.get("id") for o in out] == [1, "line-2", "x", 3, "line-5", 5]
+    assert [o.get("id") for o in out] == [1, "line-2", "x", 3, "line-5", "line-6", 5]
     assert out[0]["parse"]["data"]["object"] == ["cat", "dog"]
     assert "error" in out[1] and "error" in out[2] and "empty" in out[3]["error"]
-    assert out[5]["parse"]["model"]["metrics"] == [{"name": "IoU", "value": 0.7}]
+    assert out[5]["error"] == "empty line"
+    assert out[6]["parse"]["model"]["metrics"] == [{"name": "IoU", "value": 0.7}]
 
 
 def test_parse_jsonl_from_stdin():

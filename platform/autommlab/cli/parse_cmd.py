@@ -50,10 +50,10 @@ def _parse_jsonl(parser: object, path: Path) -> None:
     stream = sys.stdin if str(path) == "-" else path.open(encoding="utf-8", errors="replace")
     with stream:
         for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
             record_id: object = f"line-{number}"
             try:
+                if not line.strip():
+                    raise ValueError("empty line")
                 raw = json.loads(line)
                 if not isinstance(raw, dict):
                     raise ValueError("expected a JSON object")
