@@ -136,3 +136,19 @@ def test_tuning_set_accuracy_does_not_regress(name, total, request_level):
     score = evaluate_parser(get_parser("rules"), read_lamp_jsonl(DATA / name)).score
     assert score.total_accuracy >= total
     assert score.request_accuracy >= request_level
+
+
+def test_typos_in_key_words_are_repaired(parse):
+    out = parse("I need segmantation of roads and sidewalks with accurracy above 90% on a "
+                "raspbery pi, under 5 milion paramters")
+    assert out["model"]["task"] == "segmentation"
+    assert out["model"]["metrics"] == [{"name": "accuracy", "value": 0.9}]
+    assert out["model"]["parameters"] == {"value": 5, "unit": "M"}
+    assert out["deploy"]["gpu"] == "cpu"
+
+
+def test_real_words_and_names_are_not_repaired():
+    from autommlab.understand.rules.spelling import repair_typos
+
+    text = "misclassification below 7%, chanterelles, yolox, rtmdet, arabidopsis, housing"
+    assert repair_typos(text) == text

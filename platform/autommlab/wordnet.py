@@ -184,6 +184,26 @@ def is_adjective_only(word: str) -> bool:
     return word not in _lemmas("noun") and word in _lemmas("adj")
 
 
+_SUFFIXES = ("", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies")
+
+
+def is_english_word(word: str) -> bool:
+    """True when `word`, or `word` minus a common inflection, is a WordNet lemma of any
+    part of speech (or a known plural)."""
+    lemmas = (_lemmas("noun"), _lemmas("verb"), _lemmas("adj"), _lemmas("adv"))
+    if word in _noun_exceptions() or morphy_noun(word):
+        return True
+    for suffix in _SUFFIXES:
+        if suffix and not word.endswith(suffix):
+            continue
+        stem = word[: len(word) - len(suffix)] if suffix else word
+        for candidate in {stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else stem,
+                          stem[:-1] + "y" if suffix == "ies" else stem}:
+            if any(candidate in group for group in lemmas):
+                return True
+    return False
+
+
 def is_noun(word: str) -> bool:
     return word in _lemmas("noun")
 

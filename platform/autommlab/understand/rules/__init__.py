@@ -16,6 +16,7 @@ from autommlab.understand.rules.metrics import extract_metrics
 from autommlab.understand.rules.names import find_datasets, find_model
 from autommlab.understand.rules.objects import extract_objects
 from autommlab.understand.rules.quantities import extract_quantities
+from autommlab.understand.rules.spelling import repair_typos
 from autommlab.understand.rules.task import infer_task
 from autommlab.understand.rules.text import SpanSet, normalise
 from autommlab.understand.schema import DataSpec, DeploySpec, ModelSpec, RequestConfig
@@ -44,7 +45,7 @@ class RulesParser(Parser):
     """Deterministic, offline, ~1 ms a request."""
 
     def _parse(self, text: str) -> ParseResult:
-        low = normalise(text)
+        low = repair_typos(normalise(text))
         taken = SpanSet()
         warnings: list[str] = []
 
