@@ -31,7 +31,7 @@ _CPU = re.compile(
 _GPU = re.compile(
     r"\bgpus?\b|\bcuda\b|jetson|xavier|\borin\b|tensor[\s-]?rt|\bnvidia\b|\ba100s?\b|\bh100s?\b|"
     r"\bv100s?\b|\bt4s?\b|\bl4\b|rtx[\s-]?\d*|gtx[\s-]?\d*|\b\d{4} ti\b|titan|quadro|"
-    r"graphics card|tesla [a-z]\d+|\bdgx\b|\ba10g?\b"
+    r"graphics card|tesla [a-z]\d+|\bdgx\b|\ba10g?\b|\b(?:10|20|30|40|50)[5-9]0(?:\s?ti)?\b"
 )
 _TRAINING_CONTEXT = re.compile(r"train(?:ed|ing|s)? (?:on|with|using)|fine[\s-]?tun\w*|"
                                r"label\w* (?:on|with)")

@@ -21,11 +21,12 @@ from autommlab.understand.rules.vocabulary import (
     TRAILING_GENERIC,
     VERBS,
 )
-from autommlab.wordnet import is_adjective_only, is_noun, singular
+from autommlab.wordnet import is_adjective_only, is_adverb, is_noun, singular
 
 
 def clean_item(item: str) -> str | None:
     item = item.strip(" '\"-*`").replace(_KEEP_SPACE, " ")
+    item = re.sub(r"^[a-z-]+s'\s+", "", item)  # "workers' hard hats" -> "hard hats"
     # "the user's hair" -> "hair" (but "driver's license" and "golfer's swing" stay)
     item = re.sub(r"^(?:user|customer|patient|person|visitor|client|shopper|seller|buyer)s?'s?\s+",
                   "", item)
@@ -50,6 +51,8 @@ def clean_item(item: str) -> str | None:
             break
     while len(words) > 1 and words[-1] in TRAILING_GENERIC:
         words.pop()  # "pallet objects" -> "pallet"
+    if len(words) > 1 and words[-1] in ("case", "cases") and re.search(r"\d", words[-2]):
+        words.pop()  # "covid-19 cases" -> "covid-19" (but "drill case" stays)
     if len(words) > 1 and words[-1] in ("area", "areas") and is_noun(words[-2]):
         words.pop()  # "lung area" -> "lung", but "drivable area" stays
     if "of" in words[1:-1]:
@@ -58,6 +61,9 @@ def clean_item(item: str) -> str | None:
             words = words[:at]  # "leaves of arabidopsis" -> "leaves" (not "capture of dancers")
     if len(words) > 1 and words[-1].endswith("ing") and words[-1] not in ING_NOUNS:
         words.pop()  # "person exercising" -> "person"
+    if (len(words) > 1 and words[-1].endswith("ed") and not is_noun(words[-1])
+            and is_noun(singular(words[-2])) and not is_adverb(words[-2])):
+        words.pop()  # "sea turtles landed (on deck)" -> "sea turtles"
     if CONSTRAINT_WORDS.search(item) or find_datasets(item) or find_model(item):
         return None
     words[-1] = singular(words[-1])
@@ -79,8 +85,14 @@ _KEEP_SPACE = "\u00a0"  # joins "with"/"without" to their noun inside one item
 _WITH_ITEM = re.compile(r"\b(with(?:out)?) (?:an? )?([a-z-]+)(?=\s*(?:,|\band\b|\bor\b|$|\.))")
 
 
+# "primates such as chimpanzees and gorillas", "breeds like beagle": the members follow.
+_MEMBERS_MARKER = re.compile(r"^(?:[a-z-]+\s+){0,3}?(?:such as|like|e\.g\.,?|including|namely|"
+                             r"i\.e\.,?)\s+")
+
+
 def split_list(segment: str) -> list[str]:
     segment = DETERMINERS.sub("", segment.lstrip())
+    segment = _MEMBERS_MARKER.sub("", segment)
     # "heads without helmets and vests", "with mask, without mask": "with(out) X" is part of
     # the item, not the end of the list.
     segment = _WITH_ITEM.sub(lambda m: f"{m.group(1)}{_KEEP_SPACE}{m.group(2)}", segment)

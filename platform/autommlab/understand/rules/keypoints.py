@@ -17,7 +17,7 @@ from autommlab.wordnet import creature_lemmas, singular
 _KP_WORDS = (r"(?:pose estimation|pose|poses|keypoints?|key points?|landmarks?|skeletons?|"
              r"joints?|posture|corner points?)")
 _KP_TAIL = (r"(?:\s+(?:detection|estimation|locali[sz]ation|model|tracking|analysis|estimator|"
-            r"positions|locations|coordinates|angles))?")
+            r"positions|locations|coordinates|angles|points))?")
 _KP_OF = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+(?:of|on|per)\s+(?P<list>)")
 _KP_FOR = re.compile(rf"{_KP_WORDS}{_KP_TAIL}(?:\s*\([^)]*\))?\s+for\s+(?P<list>)")
 # "the fingertips and knuckles of a hand", "the knee and hip angles of the patient"
@@ -25,29 +25,38 @@ _PART_WORDS = ("fingertip", "knuckle", "joint", "angle", "point", "position", "c
                "ear", "paw", "hoof", "limb", "leg", "wing", "tip", "head", "tail", "beak",
                "snout", "nose", "toe", "heel", "side", "fin", "hand", "arm", "shoulder",
                "antenna", "end-effector", "effector")
-_PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in _PART_WORDS)) +
-                       r"|hooves|feet|teeth|antennae)\s+of\s+(?P<list>)")
+_PARTS_OF = re.compile(r"\b(?:" + "|".join(sorted(p + "s?" for p in {*_PART_WORDS, *BODY_PARTS})) +
+                       r"|hooves|feet|teeth|antennae),?\s+of\s+(?P<list>)")
 _KP_BEFORE = re.compile(rf"(?<![\w-])(?P<np>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)(?:'s)?\s+"
-                        rf"(?:{_KP_WORDS}|alignment)(?![\w-])")
+                        rf"(?:{_KP_WORDS}|alignment)(?![\w-])(?<!poses)")
+# Faces, hands and feet carry keypoints although they are body parts.
+_LIMB_CARRIER = re.compile(r"(?<![\w-])(face|facial|hands?|feet|foot)\s+(?:key[\s-]?points?|"
+                           r"landmarks?|pose|alignment)(?![\w-])")
 _KEYPOINT_ADJECTIVES = {"facial": "face", "face": "face"}
-_NOT_CARRIERS = GENERIC | BODY_PARTS | {
+_NOT_CARRIERS = (GENERIC | BODY_PARTS) - {"foot", "hand", "face"} | {
+    "find", "finds", "train", "check", "build", "help", "need", "want", "use", "make", "up",
+    "set", "put",
     "estimate", "estimating", "estimation", "detect", "predict", "track", "locate", "the",
     "a", "an", "their", "its", "2d", "3d", "full", "whole", "upper", "lower", "key",
-    "real-time", "accurate", "precise", "fine", "need", "want", "model", "for", "and", "with",
+    "real-time", "accurate", "precise", "fine", "model", "for", "and", "with",
     "our", "my", "keypoint", "detection", "single", "top-down", "bottom-up", "multi-person",
     "whole-body", "body", "unsafe", "fashion", "posture", "of", "on", "in", "at", "to",
-    "animal", "alignment", "robot", "like", "get", "make", "build", "use", "do", "run",
+    "animal", "alignment", "robot", "like", "get", "do", "run",
     "estimator", "i", "we", "you", "me", "us", "from", "by", "per", "some", "any",
 }
 
 
 def keypoint_carriers(text: str) -> list[str]:
-    """What carries the keypoints: 'pose of X', then 'X keypoints', then 'pose for X', then
-    the first animal or person named anywhere (body parts are never the carrier)."""
-    for rx in (_KP_OF,):
-        found = _carrier_lists(text, rx)
-        if found:
-            return found
+    """What carries the keypoints: faces / hands / feet named with a keypoint word, then
+    'pose of X', then 'X keypoints', then 'pose for X', then 'the joints of X', then the
+    first animal or person named anywhere (other body parts are never the carrier)."""
+    limbs = [m.group(1) for m in _LIMB_CARRIER.finditer(text)]
+    named = [_KEYPOINT_ADJECTIVES.get(w, singular(w)) for w in limbs]
+    if named:
+        return list(dict.fromkeys(named))  # "hand landmarks of patients" -> hand
+    found = _carrier_lists(text, _KP_OF)
+    if found:
+        return found
     found = []
     for m in _KP_BEFORE.finditer(text):
         words = m.group("np").split()
@@ -78,7 +87,12 @@ def _carrier_lists(text: str, rx: re.Pattern[str]) -> list[str]:
         if owner and all(i in BODY_PARTS for i in split_list(segment[:owner.start()]
                                                               .replace(",", " and "))):
             segment = owner.group("rest")
-        for item in split_list(segment.split(",")[0]):
+        # Examples of parts end the carrier list ("a golfer's swing, like shoulders, hips");
+        # a comma ends it unless a series follows ("cows, pigs and sheep").
+        segment = re.split(r",?\s+(?:like|such as|e\.g\.|including)\b", segment)[0]
+        if not re.match(r"^[^.;]*?,[^.;]*?\b(?:and|or)\b", segment):
+            segment = segment.split(",")[0]
+        for item in split_list(segment):
             owner, _, owned = item.partition("'s ")
             # "the dog's legs" -> dog; "the driver's face" -> face (faces carry landmarks)
             item = owned if owned in ("face", "faces", "hand", "hands", "body", "foot", "feet"

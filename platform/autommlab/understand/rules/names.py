@@ -7,7 +7,7 @@ import re
 # Families of architectures (OpenMMLab's zoos and the common literature). A variant suffix
 # ("-50", "-tiny", " v2", "-B0", "-W32", "-s") is captured with the family name.
 _VARIANT = (r"(?:[\s-]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[a-z]?|x{0,2}l|[nsmlxt]|tiny|nano|small|"
-            r"medium|large|huge|base|lite|plus|ins|lightning|thunder|pose|seg|cls|obb|\+\+?|b\d|[a-z]\d|\d+mf|"
+            r"medium|large|huge|base|lite\d?|plus|ins|lightning|thunder|pose|seg|cls|obb|\+\+?|b\d|[a-z]\d|\d+mf|"
             r"/\d+|b|h|w\d+|r\d+|s\d+|d\d+|x\d+(?:\.\d+)?|"
             r"(?:r|resnet)[-]?\d+|mit[- ]?b\d|[0-9]+x[0-9]+d)\b)*")
 _FAMILIES = [
@@ -33,7 +33,9 @@ _FAMILIES = [
     r"simple[\s-]?baseline", r"open[\s-]?pose", r"vit[\s-]?pose", r"hourglass",
     r"dark[\s-]?pose", r"udp", r"rle", r"simcc", r"dekr", r"associative embedding",
     r"yolo[\s-]?pose", r"cid", r"solo(?:v2)?", r"yolact", r"higher[\s-]?hr[\s-]?net", r"rtmw",
-    r"cond[\s-]?inst", r"pid[\s-]?net", r"pfld", r"deeplabcut", r"dla", r"sleap",
+    r"cond[\s-]?inst",
+    r"retina[\s-]?face", r"mobile[\s-]?face[\s-]?net", r"pid[\s-]?net", r"pfld", r"deeplabcut",
+    r"dla", r"sleap",
     r"nano[\s-]?det", r"nn[\s-]?u[\s-]?net", r"cellpose", r"stardist", r"move[\s-]?net",
     r"blaze[\s-]?pose", r"lite[\s-]?seg", r"pvt(?:v2)?", r"twins", r"tinyvit", r"levit",
 ]

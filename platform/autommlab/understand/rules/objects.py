@@ -26,7 +26,8 @@ from autommlab.wordnet import is_adjective_only, is_adverb
 _CLASS_LIST = [
     # "classes: A, B", "categories are A and B", "labels such as"
     r"(?:classes|categories|labels|class labels|outcomes|grades|states|conditions)\s*"
-    r"(?:are|include|including|like|such as|would be|:|=|-)\s*(?:\(|either\s+)?(?P<list>)",
+    r"(?:are|include|including|like|such as|would be|should be|will be|:|=|-)\s*"
+    r"(?:\(|either\s+)?(?P<list>)",
     r"with (?:the )?(?:classes|categories|labels)\s+(?P<list>)",
     r"(?:classes|categories)\s+(?P<list>)(?=[^.;:\n]{0,40}[,/])",  # "classes ripe / unripe"
     r"which (?:pixels|regions|areas|parts)(?: of [^.;]{0,40}?)? (?:belong to|are|show|contain)"
@@ -52,6 +53,7 @@ _INTRO_LIST = [
     r"[^.;:]{0,60}?\b(?:into|as|between|among)\s+(?P<list>)",
     r"(?:classified|categori[sz]ed|graded|labell?ed|marked|tagged)\s+(?:as\s+)?(?P<list>)",
     r"segment\w*[^.;:]{0,60}?\binto\s+(?P<list>)",
+    r"\b(?:just |only )?between\s+(?:the\s+)?(?P<list>)(?=[^.;]*,)",
     r"(?:distinguish\w*|differentiat\w*|discriminat\w*|tells? apart|tell the difference|"
     r"decid\w* between|choos\w* between|pick\w* between)"
     r"(?:\s+between)?\s+(?P<list>)",
@@ -61,7 +63,7 @@ _INTRO_VERB = [
     r"(?:boxes|box|bounding boxes?|rectangles?)\s+(?:around|on|for|of|over)\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
     r"(?:(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will|that|which)\s+)masks?"
-    r"(?:\s+out)?|paints? over|\bcut(?:ting)? out)\s+(?:the\s+)?(?P<list>)",
+    r"(?:\s+out)?|paints? over|\bcut(?:s|ting)? out)\s+(?:the\s+)?(?P<list>)",
     r"(?:masks?|outlines?|polygons?)\s+(?:around|of|over)\s+"
     r"(?:each|every|all|the|any)?\s*(?P<list>)",
     r"(?:that|which|to) box(?:es)?\s+(?:any|every|all|each|the)?\s*(?P<list>)",
@@ -123,7 +125,8 @@ _TASK_ADJECTIVES = {
     "tiny", "lightweight", "robust", "multi-class", "fine-grained", "a", "an", "the", "our",
     "for", "need", "want", "some", "do", "with", "boundary", "quick", "reliable", "good",
     "we", "i", "to", "of", "in", "on", "that", "and", "or", "mask", "box", "pixel", "per-pixel",
-    "dense", "2d", "3d", "scene", "type", "level", "defect", "anomaly", "face-mask", "no",
+    "dense", "2d", "3d", "scene", "drone-based", "camera-based", "vision-based", "type",
+    "level", "defect", "anomaly", "face-mask", "no",
     "not", "without", "any", "contour", "edge",
 }
 def extract_objects(text: str, task: str) -> list[str]:
@@ -138,11 +141,12 @@ def extract_objects(text: str, task: str) -> list[str]:
             return carriers
     finders = [_from_quotes, _from_class_lists, _from_only, _from_colon, _from_bullets,
                _from_intro_lists, _from_parens, _from_alternatives, _from_tell, _from_passive,
-               _from_intro_verbs, _from_task_noun, _from_purpose]
+               _from_intro_verbs, _from_task_noun, _from_purpose, _from_terse]
     if task != "classification":
         finders = [_from_class_lists, _from_quotes, _from_only, _from_colon, _from_bullets,
                    _from_parens, _from_passive, _from_tell, _from_intro_lists,
-                   _from_intro_verbs, _from_task_noun, _from_purpose, _from_alternatives]
+                   _from_intro_verbs, _from_task_noun, _from_purpose, _from_alternatives,
+                   _from_terse]
     for finder in finders:
         items = finder(text)
         if items:
@@ -151,11 +155,16 @@ def extract_objects(text: str, task: str) -> list[str]:
 
 
 _MEMBERS_AFTER = re.compile(r"^[^.;:]{0,50}?(?:,|:|\binto\b|such as|like|including|e\.g\.,?|"
+                            r"which (?:can|could|may|might|will) be|which are|that are|"
                             r"namely|specifically|especially|in particular|i\.e\.,?|\(|-)"
                             r"\s*(?P<list>)")
 
 
 _ING_ALT = "|".join(sorted(ING_NOUNS))
+
+
+_EXAMPLES_AFTER = re.compile(r"^[^.;:]{0,50}?(?:such as|like|including|e\.g\.,?|namely|"
+                             r"specifically|i\.e\.,?)\s*(?P<list>)")
 
 
 def _first_list(text: str, patterns: list[re.Pattern[str]], min_items: int = 1) -> list[str]:
@@ -180,11 +189,13 @@ def _list_at(text: str, rx: re.Pattern[str]) -> tuple[int, list[str]]:
         if _VERB_START.match(text[m.end("list"):]):
             continue
         items = split_list(text[m.end("list"):m.end("list") + 200])
-        if len(items) == 1 and (items[0].split()[-1] in CATEGORY_WORDS
-                                or is_adjective_only(items[0])):  # "foreign objects"
-            # "every defect on steel sheets, scratches, inclusions and patches"
+        if len(items) == 1:
+            # A category word may be followed by its members after any separator ("every
+            # defect on steel sheets, scratches, inclusions and patches"); other words only
+            # after an explicit marker ("rock types from photos, e.g. granite, basalt").
             rest = text[m.end("list"):m.end("list") + 250]
-            members = _MEMBERS_AFTER.match(rest)
+            category = (items[0].split()[-1] in CATEGORY_WORDS or is_adjective_only(items[0]))
+            members = (_MEMBERS_AFTER if category else _EXAMPLES_AFTER).match(rest)
             listed = split_list(rest[members.end("list"):]) if members else []
             if len(listed) >= 2:
                 items = listed
@@ -224,6 +235,20 @@ def _from_tell(text: str) -> list[str]:
         return []
     items = split_list(m.group("a")) + split_list(m.group("b"))
     return items if len(items) >= 2 else []
+
+
+def _from_terse(text: str) -> list[str]:
+    """Spec-style requests ("yolox-s, people+cars, jetson nano, trt"): a fragment that is
+    itself a short list of nouns names the classes."""
+    fragments = re.split(r"\s*[,|;\n]\s*", text)
+    if len(fragments) < 4:
+        return []
+    for fragment in fragments:
+        if re.search(r"[+/&]|\band\b|\bvs\b", fragment) and len(fragment.split()) <= 6:
+            items = split_list(fragment)
+            if len(items) >= 2:
+                return items
+    return []
 
 
 def _from_only(text: str) -> list[str]:
@@ -313,11 +338,13 @@ def _from_alternatives(text: str) -> list[str]:
         # Trailing words after the last item end the list; the first item starts after the
         # last function word or verb ("should say rust, ...", "is it a blue tit, ...");
         # without one, only its last word belongs to the list ("photo is sunny or rainy").
-        parts[1:] = [LIST_END.split(re.sub(r"^(?:(?:is|are|be|a|an|the|it|its|has|have|shows?)"
-                                            r"\s+)+", "", p))[0]
-                     for p in parts[1:]]
+        parts[1:] = [re.split(r"\s+(?:and|but|so|then)\s+", LIST_END.split(re.sub(
+            r"^(?:(?:is|are|be|a|an|the|it|its|has|have|shows?)\s+)+", "", p))[0])[0]
+            for p in parts[1:]]
         head = _HEAD_BREAK.split(parts[0])
         parts[0] = head[-1] if len(head) > 1 else (parts[0].split() or [""])[-1]
+        if not parts[0].strip():  # "the cat is sleeping, eating or playing": the break word
+            parts[0] = _HEAD_BREAK.findall(m.group("list"))[-1].strip()  # is the first label
         first = parts[0].split()
         if len(first) > 3 or (len(first) > 1 and is_adjective_only(first[-1])
                               and not is_adverb(first[0])):

@@ -42,7 +42,8 @@ _FPS_AFTER_RE = re.compile(
 )
 _PER_LONG_RE = re.compile(
     rf"(?P<num>{NUM})\s*(?:\+\s*)?"
-    r"(?!(?:m|km|cm|mm|meters?|metres?|kilomet(?:er|re)s?|miles?|ft|feet|inch(?:es)?|mph|kph)\b)"
+    r"(?!(?:m|km|cm|mm|meters?|metres?|kilomet(?:er|re)s?|miles?|ft|feet|inch(?:es)?|mph|kph|"
+    r"tons?|tonnes?|kg|kilograms?|lbs?|pounds?|liters?|litres?|gallons?)\b)"
     rf"(?:(?:{_RATE_NOUN}|[a-z-]+)\s*)?(?:past [a-z ]{{1,20}}? )?"
     rf"(?:{_PER})\s*(?P<unit>minute|min|hour|hr|h)\b"
 )
@@ -64,6 +65,11 @@ _N_PER_BATCH_RE = re.compile(
 _ONE_EVERY_RE = re.compile(
     rf"(?:keep up|process|handle|inspect|classify|analy[sz]e|cope)[^.;]{{0,40}}?"
     rf"(?:one|1|a|each)\s+[a-z-]+\s+every\s+(?P<t>{NUM})\s*(?P<unit>{_TIME_UNIT_RE})\b"
+)
+# "300 pictures in one minute": a rate, not a time per picture.
+_N_IN_LONG_RE = re.compile(
+    rf"(?P<num>{NUM})\s+(?:[a-z-]+\s+){{1,2}}?(?:in|per|within)\s+(?:one|1|a|an|each)\s+"
+    r"(?P<unit>minute|min|hour|hr)\b"
 )
 _N_IN_TIME_RE = re.compile(
     rf"(?P<n>{NUM})\s*{_RATE_NOUN}\s*(?:in|within|under)\s*(?:less than\s*|under\s*)?"
@@ -234,6 +240,10 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
             n = to_number(m.group("n"))
             if free(m, "n", "t") and n > 0:
                 add(to_number(m.group("t")) / n, _TIME_UNITS[m.group("unit")], m)
+    for m in _N_IN_LONG_RE.finditer(text):
+        if free(m, "num"):
+            per = 60.0 if m.group("unit").startswith("m") else 3600.0
+            add(to_number(m.group("num")) / per, "fps", m)
     for m in _ONE_EVERY_RE.finditer(text):
         if free(m, "t"):
             add(to_number(m.group("t")), _TIME_UNITS[m.group("unit")], m)

@@ -25,7 +25,7 @@ KEY_WORDS = (
     "onnxruntime", "smartphone", "android", "bounding", "pixels", "million", "billion",
     "thousand", "gflops", "mflops", "frames", "images", "whether", "between", "categories",
     "classes", "labels", "localize", "localise", "recognize", "recognise", "distinguish",
-    "inference", "deployment", "accelerator", "embedded",
+    "inference", "deployment", "accelerator", "embedded", "separate", "thieves",
 )
 MIN_LENGTH = 6  # short words are too easy to confuse
 MIN_SCORE = 88  # rapidfuzz ratio: one or two edits in a word of 7-12 letters

@@ -27,6 +27,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"skeletons?", 5),
         (r"skeletons? of", 4),
         (r"face alignment", 6),
+        (r"posture (?:of|for)\b", 4),
         (r"\b(?:antennae|antennas)\b", 2),
         (r"\b(?:legs?|antennae|paws?|wings?|joints?|heads?|tails?)\b[^.;]{0,30}\bof (?:the |each |"
          r"every |a |an )?[a-z]+\b", 3),
@@ -49,7 +50,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"masking\b", 4),
         (r"(?:^|[.!?:]\s*|\b(?:to|should|please|can|must|will)\s+)mask\b|paints? over", 5),
         (r"[a-z]+ pixels\b", 3),
-        (r"cut-?outs?\b", 5),
+        (r"cut-?outs?\b|\bcut(?:s|ting)? out\b", 5),
+        (r"(?:exact|precise|pixel|binary) (?:masks?|outlines?)\b", 5),
         (r"(?:split|divided|partitioned) into [^.;]{0,60}\bregions\b", 6),
         (r"\bcut(?:ting|s)? (?:[a-z]+ ){1,3}out of", 4),
         (r"(?:footprint|road|building|boundary) extraction", 5),
@@ -70,6 +72,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(?:locat|detect|find|spot|locali[sz])\w* and (?:classif|identif|recogni[sz]|"
           r"label)\w*", 8),
         (r"(?:classif|identif|recogni[sz]|label)\w* and (?:locat|locali[sz]|box)\w*", 8),
+        (r"(?:detect|locat|find|spot)\w* [^.;]{0,40}?(?:,| and) (?:classif|label|identif)\w* "
+         r"(?:them|each|it)", 8),
         (r"boxes\b", 2),
         (r"bounding[\s-]?box\w*|b-?boxes|bbox\w*|box(?:es)? (?:around|on|for)|box each", 6),
         (r"locat\w*|locali[sz]\w*|where\b|positions?\b", 3),
@@ -121,11 +125,14 @@ _NEGATION = re.compile(r"(?:(?:\bno\b|\bnot\b|n't|rather than|instead of|"
 # Explicit task names decide on their own ("an object detector that ...").
 _EXPLICIT = [
     ("keypoint", re.compile(r"key[\s-]?point (?:detection|estimation|model|detector)|"
-                            r"pose[\s-]?estimation|landmark (?:detection|localization)")),
+                            r"pose[\s-]?estimation|landmark (?:detection|localization|detector)")),
     ("segmentation", re.compile(r"(?:semantic|instance|panoptic|image|binary)[\s-]segmentation"
                                 r"|segmentation (?:model|network|task)|segmenter")),
-    ("detection", re.compile(r"object[\s-]detect\w*|(?:a|an|the) detector\b|detection model")),
-    ("classification", re.compile(r"image[\s-]classif\w*|(?:a|an|the) classifier\b|"
+    ("detection", re.compile(r"object[\s-]detect\w*|(?:a|an|the|(?!our\b|my\b|their\b|your\b|"
+                             r"existing\b|current\b)[a-z]+) detector\b(?<!landmark detector)"
+                             r"(?<!keypoint detector)|detection model")),
+    ("classification", re.compile(r"image[\s-]classif\w*|(?:a|an|the|(?!our\b|my\b|their\b|"
+                                  r"your\b|existing\b|current\b)[a-z-]+) classifier\b|"
                                   r"classification model")),
 ]
 # Architectures say which task they solve ("FCOS please" -> detection).
@@ -138,6 +145,9 @@ _FAMILY_HINTS = [
                             r"vitpose|\bdekr\b|hourglass|rtmo")),
 ]
 _WHETHER_DETECT = re.compile(r"detect\w* (?:whether|if|the presence|presence|any)")
+
+
+EXPLICIT_MARGIN = 6
 
 
 def infer_task(text: str) -> tuple[Task, bool]:
@@ -157,11 +167,15 @@ def infer_task(text: str) -> tuple[Task, bool]:
         del m
     explicit = [task for task, rx in _EXPLICIT if rx.search(text)
                 and not _NEGATION.search(text[:rx.search(text).start()][-40:])]  # type: ignore[union-attr]
-    if explicit:
-        # Several explicit names ("a detector ... a segmentation model"): the best score wins.
-        best = max(explicit, key=lambda t: scores[t])
-        return best, True  # type: ignore[return-value]
     best_task = max(scores, key=lambda t: scores[t])
+    if explicit:
+        # Several explicit names ("a detector ... a segmentation model"): the best score wins;
+        # an explicit name loses only to much stronger evidence ("put a box around every bird,
+        # then crop it for a second-stage classifier").
+        best = max(explicit, key=lambda t: scores[t])
+        if scores[best_task] - scores[best] >= EXPLICIT_MARGIN:
+            return best_task, True  # type: ignore[return-value]
+        return best, True  # type: ignore[return-value]
     if scores[best_task] <= 0:
         return "classification", False
     return best_task, True  # type: ignore[return-value]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 GENERIC = {
+    "species",
     "object", "objects", "item", "items", "thing", "things", "stuff", "image", "images",
     "picture", "pictures", "photo", "photos", "frame", "frames", "class", "classes",
     "category", "categories", "type", "types", "kind", "kinds", "instance", "instances",
@@ -66,7 +67,7 @@ DETERMINERS = re.compile(
     r"(?:bounding )?box(?:es)? (?:around|on|for)|up to \d+|up to|separating|namely|"
     r"(?:[a-z-]+ )?(?:things|items|objects|stuff|products|types|kinds) (?:like|such as|including|"
     r"e\.g\.)|cropped|scanned|labell?ed|annotated|captured|uploaded|which are|which is|"
-    r"that are|"
+    r"that are|(?:each |every |any |all )?one of(?: the)?|(?:the )?(?:categories|classes) |"
     r"doodles? of|drawings? of|sketches of|sketch of|scans? of|shots? of|"
     r"even|still|then|e\.?g\.?|i\.?e\.?|like|such as|including|namely|either)\s+)+"
 )
@@ -81,11 +82,12 @@ STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|over
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
          r"growing|floating|parked|driving|of the|of our|of each|of every|of a|of an")
-LIST_END = re.compile(rf"(?:(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.|[;:!?(){{}}\[\]\"\n]|->|"
+LIST_END = re.compile(rf"(?:(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.|[;:!?(){{}}\[\]\"\n|]|->|"
                        rf"(?<![\w-])(?:{STOP})(?![\w-])| - |"
                        r"\b(?:pixel-?wise|pixel by pixel|per pixel|per image|per frame|"
                        r"in real time|real-time|please|thanks?)\b|\b[a-z]+(?:ed|en|rn) by\b|"
-                       r"\b[a-z]+ed\s+(?:on|in|at|from|into|onto|while|when|whenever|by|"
+                       r"\b(?:landed|placed|mounted|parked|lying|stored|seen)\s+(?:on|in|at|"
+                       r"from|into|onto|while|when|whenever|by|"
                        r"during|as|so|to|for)\b|\b(?:whenever|wherever|once|until|unless)\b|"
                        r"\b(?:only|too)\b|"
                        r"\b[a-z]+ing\s+(?:the|a|an|in|on|at|from|into|across|over|through|"
@@ -106,7 +108,7 @@ CONSTRAINT_WORDS = re.compile(
     r"\d\s*(?:%|fps|ms\b|s\b|sec|m\b|k\b|b\b|g|param|flop)|\bfps\b|latenc|param|flops|"
     r"\bmap\b|accuracy|\bf1\b|\biou\b|miou|dice|recall|precision|\bgpu|\bcpu|jetson|"
     r"raspberry|onnx|tensorrt|openvino|ncnn|\bnvidia|\brtx|\blaptops?\b|\bphones?\b|"
-    r"\bandroid|\bservers?\b|"
+    r"\bandroid|\bservers?\b|\brpi\b|"
     r"dataset|\bcoco\b|model\b|budget|deadline|latency|hardware|deploy|\bpck|\boks\b|\bap\b")
 ADJECTIVE_ONLY = {"everyday", "common", "various", "generic", "general", "arbitrary", "random",
                    "different", "all", "multiple", "many", "several", "any", "new", "small",
