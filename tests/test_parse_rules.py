@@ -131,7 +131,7 @@ def test_unknown_and_planned_backends_are_clear_errors():
     ("lamp_dev4.jsonl", 0.98, 0.88), ("lamp_dev5.jsonl", 0.985, 0.91),
     ("lamp_dev6.jsonl", 0.98, 0.86), ("lamp_dev7.jsonl", 0.985, 0.9),
     ("lamp_dev8.jsonl", 0.98, 0.85), ("lamp_dev9.jsonl", 0.985, 0.9),
-    ("lamp_dev10.jsonl", 0.955, 0.65),
+    ("lamp_dev10.jsonl", 0.965, 0.74),
 ])
 def test_tuning_set_accuracy_does_not_regress(name, total, request_level):
     score = evaluate_parser(get_parser("rules"), read_lamp_jsonl(DATA / name)).score

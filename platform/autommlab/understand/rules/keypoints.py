@@ -12,7 +12,7 @@ import re
 from autommlab.understand.rules.items import split_list
 from autommlab.understand.rules.names import find_datasets
 from autommlab.understand.rules.vocabulary import BODY_PARTS, GENERIC
-from autommlab.wordnet import creature_lemmas, singular
+from autommlab.wordnet import creature_lemmas, is_noun, singular
 
 _KP_WORDS = (r"(?:pose estimation|pose|poses|keypoints?|key points?|landmarks?|skeletons?|"
              r"joints?|posture|corner points?)")
@@ -69,6 +69,8 @@ def keypoint_carriers(text: str) -> list[str]:
             continue
         if words[-1] in _KEYPOINT_ADJECTIVES:
             found.append(_KEYPOINT_ADJECTIVES[words[-1]])
+        elif words[-1].endswith("ed") and not is_noun(words[-1]):
+            continue  # "have to be located with keypoints"
         elif (words[-1] not in _NOT_CARRIERS or len(words) == 2) and not find_datasets(words[-1]):
             words[-1] = singular(words[-1])
             found.append(" ".join(words))

@@ -28,7 +28,8 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"(?:top[- ]?1 |classification |overall |image[- ]level |mean |balanced |pixel[- ]level |"
      r"pixel |pixel-wise )?accuracy",
      "accuracy"),
-    (r"acc", "accuracy"), (r"top[- ]?1", "accuracy"), (r"accurate", "accuracy"),
+    (r"acc", "accuracy"), (r"top[- ]?1", "accuracy"),
+    (r"(?<=%\s)accurate|(?<=percent\s)accurate", "accuracy"),  # only "93% accurate"
     (r"precision", "precision"),
     (r"recall", "recall"), (r"sensitivity", "recall"), (r"true positive rate", "recall"),
     (r"tpr", "recall"), (r"hit rate", "recall"), (r"detection rate", "recall"),

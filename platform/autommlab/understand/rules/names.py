@@ -35,7 +35,7 @@ _FAMILIES = [
     r"yolo[\s-]?pose", r"cid", r"solo(?:v2)?", r"yolact", r"higher[\s-]?hr[\s-]?net", r"rtmw",
     r"cond[\s-]?inst",
     r"retina[\s-]?face", r"mobile[\s-]?face[\s-]?net", r"pid[\s-]?net", r"pfld", r"deeplabcut",
-    r"dla", r"sleap",
+    r"dla", r"sleap", r"dw[\s-]?pose",
     r"nano[\s-]?det", r"nn[\s-]?u[\s-]?net", r"cellpose", r"stardist", r"move[\s-]?net",
     r"blaze[\s-]?pose", r"lite[\s-]?seg", r"pvt(?:v2)?", r"twins", r"tinyvit", r"levit",
 ]

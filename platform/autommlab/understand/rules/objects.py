@@ -72,7 +72,7 @@ _INTRO_VERB = [
     r"(?:positions?|locations?|coordinates) of\s+(?:each|every|all|the)?\s*(?P<list>)",
     r"(?:care|cares|caring) (?:\w+ )?about\s+(?P<list>)",
     r"(?:interested in|focus(?:ed)? on)\s+(?P<list>)",
-    rf"\b(?:{VERBS})(?:\s+(?:and|&|/|or)\s+(?:{VERBS}|label|tag|mark|box|outline))*\s+"
+    rf"\b(?:{VERBS})(?:\s+(?:and|&|/|or)\s+(?:{VERBS}|label|tag|mark|box|outline))*\s*:?\s+"
     r"(?:where\s+)?(?:of\s+|for\s+)?"
     r"(?:the\s+)?(?:presence of\s+)?(?:any\s+|all\s+)?(?P<list>)",
     r"(?:detection|segmentation|classification|recognition|localization|localisation|"
@@ -318,8 +318,10 @@ def _cut_at_constraint(segment: str) -> str:
 
 def _from_parens(text: str) -> list[str]:
     for m in _PARENS.finditer(text):
-        if CONSTRAINT_WORDS.search(m.group("list")):
-            continue
+        if CONSTRAINT_WORDS.search(m.group("list")) or re.search(
+                r"\b(?:box(?:es)?|difficulty|subset|split|resolution|format|version)\b",
+                m.group("list")):
+            continue  # "(2D boxes, moderate difficulty)": annotation details, not classes
         items = split_list(m.group("list"))
         if len(items) >= 2:
             return items
@@ -338,13 +340,14 @@ def _from_alternatives(text: str) -> list[str]:
         # Trailing words after the last item end the list; the first item starts after the
         # last function word or verb ("should say rust, ...", "is it a blue tit, ...");
         # without one, only its last word belongs to the list ("photo is sunny or rainy").
-        parts[1:] = [re.split(r"\s+(?:and|but|so|then)\s+", LIST_END.split(re.sub(
+        parts[1:] = [re.split(r"\s+(?:and|but|so|then)(?:\s+|$)", LIST_END.split(re.sub(
             r"^(?:(?:is|are|be|a|an|the|it|its|has|have|shows?)\s+)+", "", p))[0])[0]
             for p in parts[1:]]
-        head = _HEAD_BREAK.split(parts[0])
-        parts[0] = head[-1] if len(head) > 1 else (parts[0].split() or [""])[-1]
+        first_part = parts[0]
+        head = _HEAD_BREAK.split(first_part)
+        parts[0] = head[-1] if len(head) > 1 else (first_part.split() or [""])[-1]
         if not parts[0].strip():  # "the cat is sleeping, eating or playing": the break word
-            parts[0] = _HEAD_BREAK.findall(m.group("list"))[-1].strip()  # is the first label
+            parts[0] = _HEAD_BREAK.findall(first_part)[-1].strip()  # is the first label
         first = parts[0].split()
         if len(first) > 3 or (len(first) > 1 and is_adjective_only(first[-1])
                               and not is_adverb(first[0])):

@@ -103,7 +103,8 @@ _CAPTURE_RATE = re.compile(
     r"high-speed (?:camera|video)[^.;]{0,60}$|"
     r"(?:cameras?|streams?|videos?|footage)(?: \w+)?,? (?:each|all|both)\s*"
     r"(?:at|running at|recording at|delivering|with|run at|runs at)?\s*$|"
-    r"(?:cameras?|streams?|videos?|footage)(?: \w+)? (?:at|running at|recording at|run at|"
+    r"(?:cameras?|streams?|videos?|footage)(?: (?!must|should|needs?|has|have|to\b)[\w-]+){0,3} "
+    r"(?:at|running at|recording at|run at|"
     r"runs at)\s*$")
 _CAPTURE_AFTER = re.compile(r"^\s*(?:high-speed |hd |ip |industrial |security )?"
                             r"(?:cameras?|videos?|footage|recordings?|streams?|feeds?|sensors?)|"
@@ -235,15 +236,15 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
     def free(m: re.Match[str], *groups: str) -> bool:
         return not any(taken.taken(m.start(g), m.end(g)) for g in groups)
 
+    for m in _N_IN_LONG_RE.finditer(text):
+        if free(m, "num"):
+            per = 60.0 if m.group("unit").startswith("m") else 3600.0
+            add(to_number(m.group("num")) / per, "fps", m)
     for rx in (_BATCH_RE, _BATCH_TIME_FIRST_RE, _N_PER_BATCH_RE, _N_IN_TIME_RE):
         for m in rx.finditer(text):
             n = to_number(m.group("n"))
             if free(m, "n", "t") and n > 0:
                 add(to_number(m.group("t")) / n, _TIME_UNITS[m.group("unit")], m)
-    for m in _N_IN_LONG_RE.finditer(text):
-        if free(m, "num"):
-            per = 60.0 if m.group("unit").startswith("m") else 3600.0
-            add(to_number(m.group("num")) / per, "fps", m)
     for m in _ONE_EVERY_RE.finditer(text):
         if free(m, "t"):
             add(to_number(m.group("t")), _TIME_UNITS[m.group("unit")], m)

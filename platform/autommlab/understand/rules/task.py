@@ -62,7 +62,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"(?:person|people|object|instance|foreground|background|alpha|"
           r"segmentation) masks?\b", 4),
         (r"which pixels", 5),
-        (r"exact (?:shape|extent|area|boundar\w*)", 3),
+        (r"exact(?:ly)? (?:the )?(?:shape|extent|area|outline|boundar\w*)", 5),
         (r"boundar(?:y|ies)", 1),
         (r"area (?:covered|of)|coverage|how much of|extent of|fraction of the", 2),
         (r"matting|parsing|label (?:each|every) pixel", 3),
@@ -79,7 +79,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"locat\w*|locali[sz]\w*|where\b|positions?\b", 3),
         (r"\bm?ap(?:50|75)?\b(?!-10k)|mean average precision|average precision", 3),
         (r"(?<!parameter )(?<!param )count(?:s|ing|ed)?\b|how many", 2),
-        (r"spot\w*", 2),
+        (r"(?<!skin )(?<!age )(?<!blind )spot\w*", 2),
         (r"find\w*", 1),
         (r"track\w*", 2),
         (r"draw\w* (?:a )?(?:box|rectangle)", 5),
@@ -91,6 +91,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "classification": [
         (r"\bis (?:it|this|the [a-z-]+|this [a-z-]+) [a-z-]+(?:, [a-z-]+)*,? or [a-z-]+\?", 5),
+        (r"(?:flags?|marks?|labels?|tags?) (?:each|every|the) "
+         r"(?:photo|image|picture|scan|frame) as", 6),
         (r"detect\w* (?:the )?(?:emotion|mood|expression|sentiment|age|gender|type|kind|"
          r"category|class|species|breed|quality|condition|state|status|grade|ripeness|severity|"
          r"stage)", 6),

@@ -67,7 +67,7 @@ DETERMINERS = re.compile(
     r"(?:bounding )?box(?:es)? (?:around|on|for)|up to \d+|up to|separating|namely|"
     r"(?:[a-z-]+ )?(?:things|items|objects|stuff|products|types|kinds) (?:like|such as|including|"
     r"e\.g\.)|cropped|scanned|labell?ed|annotated|captured|uploaded|which are|which is|"
-    r"that are|(?:each |every |any |all )?one of(?: the)?|(?:the )?(?:categories|classes) |"
+    r"that are|(?:each |every |any |all )?one of(?: the)?|(?:the )?(?:categories|classes)|also|"
     r"doodles? of|drawings? of|sketches of|sketch of|scans? of|shots? of|"
     r"even|still|then|e\.?g\.?|i\.?e\.?|like|such as|including|namely|either)\s+)+"
 )
@@ -77,7 +77,7 @@ STOP = (r"in|on|at|from|with|within|under|using|that|which|who|so|to|across|over
          r"is|are|was|were|be|being|been|has|have|had|could|should|must|will|would|"
          r"need|needs|running|run|runs|deployed|deploy|and then|then|but|because|since|"
          r"before|after|without|against|near|around|along|among|between|it|we|i|you|they|"
-         r"our|my|please|ideally|preferably|also|under|below|above|less|more|at least|out|"
+         r"our|my|please|ideally|preferably|under|below|above|less|more|at least|out|"
          r"itself|themselves|himself|herself|apart|draw|put|place|then|says?|tells?|"
          r"about|based|trained|captured|taken|seen|visible|appearing|present|shown|"
          r"mounted|installed|coming|moving|passing|lying|sitting|standing|walking|flying|"
@@ -121,5 +121,6 @@ BODY_PARTS = {
     "wrist", "ankle", "shoulder", "hip", "fingertip", "finger", "knuckle", "thumb", "toe",
     "thorax", "abdomen", "beak", "fin", "collar", "sleeve", "hem", "corner", "body", "torso",
     "tail base", "spine", "pelvis", "heel", "palm", "joint", "limb", "point", "bar path",
-    "back", "hand joint", "angle", "position", "coordinate", "location", "antenna",
+    "back", "hand joint", "angle", "position", "coordinate", "location", "antenna", "wither",
+    "withers", "chest", "belly", "rump", "horn", "udder",
 }
