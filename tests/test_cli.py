@@ -118,3 +118,14 @@ def test_zoo_list_and_build_json(tmp_path):
     (entry,) = json.loads(built.stdout)
     assert entry["prefix"] == "zoo/datasets/textures"
     assert (tmp_path / entry["prefix"] / "MANIFEST.json").exists()
+
+
+def test_public_api_parses_and_selects():
+    import autommlab
+
+    config = autommlab.get_parser("rules").parse(
+        "classify sneakers and sandals, under 5M parameters").config
+    zoo = autommlab.load_cards()
+    decision = autommlab.select(config, zoo.datasets, zoo.models)
+    assert set(decision.data.classes) == {"sneaker", "sandal"}
+    assert isinstance(config, autommlab.RequestConfig)

@@ -1,1 +1,36 @@
-"""autommlab."""
+"""autommlab: natural-language request -> trained, exported, verified vision model.
+
+The public API is this handful of names; everything else is internal and may change.
+
+    from autommlab import get_parser, select, load_cards, open_store
+    config = get_parser("rules").parse("a detector for forklifts, under 10M params").config
+    zoo = load_cards()
+    decision = select(config, zoo.datasets, zoo.models)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Lazy re-exports (Ray Tune's pattern): importing autommlab does not import the store's
+# boto3, the zoo's YAML loading or WordNet until a name is used.
+_EXPORTS = {
+    "RequestConfig": "autommlab.understand.schema",
+    "get_parser": "autommlab.understand.base",
+    "Parser": "autommlab.understand.base",
+    "select": "autommlab.select",
+    "Selection": "autommlab.select.decisions",
+    "load_cards": "autommlab.zoo.catalog",
+    "open_store": "autommlab.store",
+    "AutommlabError": "autommlab.errors",
+}
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'autommlab' has no attribute {name!r}")
