@@ -129,3 +129,18 @@ def test_public_api_parses_and_selects():
     decision = autommlab.select(config, zoo.datasets, zoo.models)
     assert set(decision.data.classes) == {"sneaker", "sandal"}
     assert isinstance(config, autommlab.RequestConfig)
+
+
+@pytest.mark.s3
+def test_zoo_build_and_subset_through_real_s3(s3_env, s3_bucket, tmp_path):
+    """The CLI against a real S3 server (SeaweedFS on 127.0.0.1), credentials from the env."""
+    url = f"s3://{s3_bucket}/cli-{tmp_path.name}"
+    built = run("zoo", "build", "fashion-footwear", "--scale", "0.02", "--store", url, "--json")
+    assert built.exit_code == 0, built.output
+    (entry,) = json.loads(built.stdout)
+    assert entry["store"].startswith("s3://") and entry["files"] > 10
+    chosen = run("select", "classify sneakers and sandals", "--store", url,
+                 "--subset", str(tmp_path / "data"), "--json")
+    assert chosen.exit_code == 0, chosen.output
+    meta = json.loads((tmp_path / "data" / "meta.json").read_text())
+    assert set(meta["classes"]) == {"sneaker", "sandal"}
