@@ -138,7 +138,10 @@ class SeaweedS3:
         return command
 
     def _wait_ready(self, timeout: float) -> None:
-        """Poll until the S3 gateway answers a signed ListBuckets; fail with the log tail."""
+        """Poll until the S3 gateway answers a signed ListBuckets and, after a restart, can
+        read back one stored object per bucket (ListBuckets only needs the filer's
+        metadata; reading data needs the volume server too, which comes up a moment
+        later); fail with the log tail."""
         import boto3
         from botocore.config import Config
 
@@ -155,7 +158,10 @@ class SeaweedS3:
                 raise RuntimeError(f"SeaweedFS exited with {self.process.returncode}:\n"
                                    f"{self.log_tail()}")
             try:
-                client.list_buckets()
+                for bucket in client.list_buckets().get("Buckets", []):
+                    listed = client.list_objects_v2(Bucket=bucket["Name"], MaxKeys=1)
+                    for obj in listed.get("Contents", []):
+                        client.get_object(Bucket=bucket["Name"], Key=obj["Key"])["Body"].read()
                 return
             except Exception as exc:
                 last_error = exc

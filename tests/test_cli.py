@@ -126,8 +126,10 @@ def test_public_api_parses_and_selects():
     config = autommlab.get_parser("rules").parse(
         "classify sneakers and sandals, under 5M parameters").config
     zoo = autommlab.load_cards()
-    decision = autommlab.select(config, zoo.datasets, zoo.models)
-    assert set(decision.data.classes) == {"sneaker", "sandal"}
+    data = autommlab.select_dataset(config, zoo.datasets)
+    model = autommlab.select_model(config, zoo.models)
+    assert set(data.classes) == {"sneaker", "sandal"}
+    assert zoo.model(model.model).task == "classification"
     assert isinstance(config, autommlab.RequestConfig)
 
 

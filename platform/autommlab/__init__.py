@@ -2,10 +2,10 @@
 
 The public API is this handful of names; everything else is internal and may change.
 
-    from autommlab import get_parser, select, load_cards, open_store
+    from autommlab import get_parser, load_cards, select_dataset, select_model
     config = get_parser("rules").parse("a detector for forklifts, under 10M params").config
     zoo = load_cards()
-    decision = select(config, zoo.datasets, zoo.models)
+    data, model = select_dataset(config, zoo.datasets), select_model(config, zoo.models)
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ _EXPORTS = {
     "RequestConfig": "autommlab.understand.schema",
     "get_parser": "autommlab.understand.base",
     "Parser": "autommlab.understand.base",
-    "select": "autommlab.select",
-    "Selection": "autommlab.select.decisions",
+    # not "select": that name is the subpackage autommlab.select once it is imported
+    "select_dataset": "autommlab.select.data",
+    "select_model": "autommlab.select.model",
     "load_cards": "autommlab.zoo.catalog",
     "open_store": "autommlab.store",
     "AutommlabError": "autommlab.errors",
