@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from autommlab.errors import AutommlabError
-from autommlab.understand import get_parser
+from autommlab.understand import Parser, get_parser
 
 
 def parse(
@@ -42,11 +42,8 @@ def parse(
     typer.echo(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
 
 
-def _parse_jsonl(parser: object, path: Path) -> None:
+def _parse_jsonl(parser: Parser, path: Path) -> None:
     """One output line per input line, in order; a bad line gets an error line, never a stop."""
-    from autommlab.understand.base import Parser
-
-    assert isinstance(parser, Parser)
     stream = sys.stdin if str(path) == "-" else path.open(encoding="utf-8", errors="replace")
     with stream:
         for number, line in enumerate(stream, 1):

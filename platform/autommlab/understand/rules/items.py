@@ -15,11 +15,12 @@ from autommlab.understand.rules.vocabulary import (
     CONSTRAINT_WORDS,
     DETERMINERS,
     GENERIC,
-    ING_NOUNS,
+    ING_VERB,
     LIST_END,
     SPLIT,
     TRAILING_GENERIC,
     VERBS,
+    is_ing_verb,
 )
 from autommlab.wordnet import is_adjective_only, is_adverb, is_noun, singular
 
@@ -46,7 +47,7 @@ def clean_item(item: str) -> str | None:
             w in ("need", "want") for w in words):
         return None
     for i, w in enumerate(words[1:], 1):
-        if w.endswith("ing") and w not in ING_NOUNS:
+        if is_ing_verb(w):
             words = words[:i]  # "workers lifting boxes" -> "workers"
             break
     while len(words) > 1 and words[-1] in TRAILING_GENERIC:
@@ -59,7 +60,7 @@ def clean_item(item: str) -> str | None:
         at = words.index("of")
         if singular(words[at - 1]) != words[at - 1]:
             words = words[:at]  # "leaves of arabidopsis" -> "leaves" (not "capture of dancers")
-    if len(words) > 1 and words[-1].endswith("ing") and words[-1] not in ING_NOUNS:
+    if len(words) > 1 and is_ing_verb(words[-1]):
         words.pop()  # "person exercising" -> "person"
     if (len(words) > 1 and words[-1].endswith("ed") and not is_noun(words[-1])
             and is_noun(singular(words[-2])) and not is_adverb(words[-2])):
@@ -77,7 +78,7 @@ _ADVERBS = re.compile(r"\b(?:individually|separately|mostly|mainly|accurately|pr
 # "pedestrians waiting at the crossing and the cyclists": the participle phrase is dropped,
 # the list goes on.
 _PARTICIPLE_PHRASE = re.compile(
-    r"\b(?!(?:" + "|".join(sorted(ING_NOUNS)) + r")\b)[a-z]+ing\s+(?:at|in|on|along|across|"
+    rf"\b{ING_VERB}\s+(?:at|in|on|along|across|"
     r"near|inside|around|through|over|under|by)\s+[^,;.:]*?(?=\s+(?:and|or)\s|[,;.:]|$)")
 
 

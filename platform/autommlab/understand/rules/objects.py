@@ -16,10 +16,11 @@ from autommlab.understand.rules.vocabulary import (
     BODY_PARTS,
     CATEGORY_WORDS,
     CONSTRAINT_WORDS,
-    ING_NOUNS,
+    ING_VERB,
     LIST_END,
     STOP,
     VERBS,
+    is_ing_verb,
 )
 from autommlab.wordnet import is_adjective_only, is_adverb
 
@@ -111,7 +112,7 @@ _ALTERNATIVES = re.compile(
 _HEAD_BREAK = re.compile(
     rf"(?<![\w-])(?:{STOP}|a|an|the|it|this|whether|if|either|say|says|tell|tells|shows?|"
     r"contains?|"
-    r"(?!(?:" + "|".join(sorted(ING_NOUNS)) + r")\b)[a-z]+ing)(?![\w-])\s*")
+    rf"{ING_VERB})(?![\w-])\s*")
 _QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
 _TASK_NOUN = re.compile(
     r"(?P<np>(?:[a-z][\w./-]*(?:\s+|\s*,\s*|\s*\+\s*))*?[a-z][\w/-]*)\s+(?:detection|segmentation|"
@@ -158,9 +159,6 @@ _MEMBERS_AFTER = re.compile(r"^[^.;:]{0,50}?(?:,|:|\binto\b|such as|like|includi
                             r"which (?:can|could|may|might|will) be|which are|that are|"
                             r"namely|specifically|especially|in particular|i\.e\.,?|\(|-)"
                             r"\s*(?P<list>)")
-
-
-_ING_ALT = "|".join(sorted(ING_NOUNS))
 
 
 _EXAMPLES_AFTER = re.compile(r"^[^.;:]{0,50}?(?:such as|like|including|e\.g\.,?|namely|"
@@ -279,7 +277,7 @@ def _from_passive(text: str) -> list[str]:
             continue  # "a photo whenever motion is detected"
         before = text[max(0, m.start() - 80):m.start()]
         chunks = re.split(rf"[.;:!?\n]|(?<![\w-])(?:{STOP}|need|want|like|get|i|we|"
-                          rf"(?!(?:{_ING_ALT})\b)[a-z]+ing)(?![\w-])", before)
+                          rf"{ING_VERB})(?![\w-])", before)
         for chunk in reversed(chunks[-3:]):  # skip "in the aerial images" back to the list
             items = split_list(chunk)
             if items and not all(" " not in i and is_adjective_only(i) for i in items):
@@ -379,7 +377,7 @@ def _from_task_noun(text: str) -> list[str]:
         # classes; "a pothole detector for city trucks" keeps "pothole".
         after = re.match(r" (?:detector |classifier |segmenter |model )?for\s+", text[m.end():])
         if after and (not kept or len(split_list(text[m.end() + after.end():][:150])) >= 2
-                      or any(w.endswith("ing") and w not in ING_NOUNS for w in kept)):
+                      or any(is_ing_verb(w) for w in kept)):
             return []
         items = [i for i in split_list(" ".join(kept))
                  if " " in i or not is_adjective_only(i)]  # "the new segmentation model"

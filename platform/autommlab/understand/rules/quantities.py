@@ -238,8 +238,7 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
 
     for m in _N_IN_LONG_RE.finditer(text):
         if free(m, "num"):
-            per = 60.0 if m.group("unit").startswith("m") else 3600.0
-            add(to_number(m.group("num")) / per, "fps", m)
+            add(_rate_in_fps(m), "fps", m)
     for rx in (_BATCH_RE, _BATCH_TIME_FIRST_RE, _N_PER_BATCH_RE, _N_IN_TIME_RE):
         for m in rx.finditer(text):
             n = to_number(m.group("n"))
@@ -250,8 +249,7 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
             add(to_number(m.group("t")), _TIME_UNITS[m.group("unit")], m)
     for m in _PER_LONG_RE.finditer(text):
         if free(m, "num") and not _TIME_RE.fullmatch(text[m.start():m.end()]):
-            per = 60.0 if m.group("unit").startswith("m") else 3600.0
-            add(to_number(m.group("num")) / per, "fps", m)
+            add(_rate_in_fps(m), "fps", m)
     for rx in (_FPS_RE, _FPS_AFTER_RE):
         for m in rx.finditer(text):
             if (free(m, "num") and not _CAPTURE_RATE.search(text[max(0, m.start() - 40):m.start()])
@@ -261,6 +259,11 @@ def _find_speeds(text: str, taken: SpanSet) -> list[tuple[float, str, int]]:
         if free(m, "num") and _is_latency(text, m):
             add(to_number(m.group("num")), _TIME_UNITS[m.group("unit")], m)
     return found
+
+
+def _rate_in_fps(m: re.Match[str]) -> float:
+    """A count per minute or per hour ("360 images a minute") as images per second."""
+    return to_number(m.group("num")) / (60.0 if m.group("unit").startswith("m") else 3600.0)
 
 
 def _is_latency(text: str, m: re.Match[str]) -> bool:

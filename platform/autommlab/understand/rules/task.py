@@ -125,17 +125,17 @@ _NEGATION = re.compile(r"(?:(?:\bno\b|\bnot\b|n't|rather than|instead of|"
                        r"\bnever\b|no need (?:for|to)|don't need|doesn't need|\bnor\b|"
                        r"instead of drawing)[\w\s,'-]{0,25}|\bwithout\s+(?:any\s+|the\s+)?)$")
 # Explicit task names decide on their own ("an object detector that ...").
+# "our detector" is an existing system, not the model asked for.
+_NOT_OURS = r"(?!our\b|my\b|their\b|your\b|existing\b|current\b)"
 _EXPLICIT = [
     ("keypoint", re.compile(r"key[\s-]?point (?:detection|estimation|model|detector)|"
                             r"pose[\s-]?estimation|landmark (?:detection|localization|detector)")),
     ("segmentation", re.compile(r"(?:semantic|instance|panoptic|image|binary)[\s-]segmentation"
                                 r"|segmentation (?:model|network|task)|segmenter")),
-    ("detection", re.compile(r"object[\s-]detect\w*|(?:a|an|the|(?!our\b|my\b|their\b|your\b|"
-                             r"existing\b|current\b)[a-z]+) detector\b(?<!landmark detector)"
-                             r"(?<!keypoint detector)|detection model")),
-    ("classification", re.compile(r"image[\s-]classif\w*|(?:a|an|the|(?!our\b|my\b|their\b|"
-                                  r"your\b|existing\b|current\b)[a-z-]+) classifier\b|"
-                                  r"classification model")),
+    ("detection", re.compile(rf"object[\s-]detect\w*|(?:a|an|the|{_NOT_OURS}[a-z]+) detector\b"
+                             r"(?<!landmark detector)(?<!keypoint detector)|detection model")),
+    ("classification", re.compile(rf"image[\s-]classif\w*|(?:a|an|the|{_NOT_OURS}[a-z-]+) "
+                                  r"classifier\b|classification model")),
 ]
 # Architectures say which task they solve ("FCOS please" -> detection).
 _FAMILY_HINTS = [
@@ -163,12 +163,11 @@ def infer_task(text: str) -> tuple[Task, bool]:
     for task, rx in _FAMILY_HINTS:
         if rx.search(text):
             scores[task] += 3
-    for m in _WHETHER_DETECT.finditer(text):
-        scores["detection"] -= 3
-        scores["classification"] += 3
-        del m
-    explicit = [task for task, rx in _EXPLICIT if rx.search(text)
-                and not _NEGATION.search(text[:rx.search(text).start()][-40:])]  # type: ignore[union-attr]
+    whether = len(_WHETHER_DETECT.findall(text))  # "detect whether": an image-level answer
+    scores["detection"] -= 3 * whether
+    scores["classification"] += 3 * whether
+    explicit = [task for task, rx in _EXPLICIT
+                if (hit := rx.search(text)) and not _NEGATION.search(text[:hit.start()][-40:])]
     best_task = max(scores, key=lambda t: scores[t])
     if explicit:
         # Several explicit names ("a detector ... a segmentation model"): the best score wins;

@@ -51,6 +51,15 @@ ING_NOUNS = {
     "tiling", "flooring", "roofing", "scaffolding", "packing", "packaging",
     "spalling", "soiling", "staining", "cracking", "peeling", "rusting", "bleeding",
 }
+# A regex that matches any -ing word except the nouns above (a verb form: "exercising").
+ING_VERB = r"(?!(?:" + "|".join(sorted(ING_NOUNS)) + r")\b)[a-z]+ing"
+
+
+def is_ing_verb(word: str) -> bool:
+    """"lifting", "walking" (verbs) but not "building", "housing" (nouns)."""
+    return word.endswith("ing") and word not in ING_NOUNS
+
+
 DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|all|any|each|every|various|different|multiple|several|individual|both|"
     r"our|my|their|its|his|her|some|specific|certain|possible|other|many|few|more|most|"
