@@ -65,7 +65,10 @@ if ! "$PY" -c "import mmcv.ops; from mmcv.ops import nms" 2>/dev/null; then
 fi
 
 log "installing autommlab and its extras"
-"${PIP[@]}" -e "$ROOT[vision,s3,dev]"
+"${PIP[@]}" -e "$ROOT[vision,s3,hpo,deploy,dev]"
+# mmdeploy: --no-deps because it pins protobuf<=3.20.2, which Ray cannot use; its runtime
+# imports come with the 'deploy' extra. ONNX export is proven by the test suite.
+"${PIP[@]}" --no-deps mmdeploy==1.3.1
 
 # mmpose: --no-deps because its chumpy requirement is broken on Python 3.11 and never
 # imported; xtcocotools rebuilt from source against numpy 2.
@@ -104,6 +107,7 @@ fi
 "$PY" - <<'PYEOF'
 # Fail set-up loudly if the stack does not import (cheaper than failing in a test).
 import torch, torchvision, mmcv.ops, mmengine, mmpretrain, mmdet, mmseg, mmpose  # noqa
+import ray.tune, optuna, onnxruntime, mmdeploy.apis  # noqa
 from nltk.corpus import wordnet as wn
 assert wn.synsets("sneaker"), "WordNet not readable by nltk"
 from autommlab.wordnet import creature_lemmas

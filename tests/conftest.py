@@ -94,3 +94,25 @@ def lamp_holdout():
     from autommlab.lamp.dataset import read_lamp_jsonl
 
     return read_lamp_jsonl(DATA_DIR / "lamp_holdout.jsonl")
+
+
+# --- built-in datasets for training / export tests ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_subset(tmp_path_factory: pytest.TempPathFactory
+                 ) -> Callable[..., Path]:
+    """Factory: built_subset(name, classes=None, scale=0.1) -> sub-dataset directory, built
+    once per session for each (name, classes, scale)."""
+    from builtdata import build_subset
+
+    cache: dict[tuple[str, tuple[str, ...] | None, float], Path] = {}
+
+    def get(name: str, classes: list[str] | None = None, scale: float = 0.1) -> Path:
+        key = (name, tuple(classes) if classes else None, scale)
+        if key not in cache:
+            cache[key] = build_subset(name, tmp_path_factory.mktemp(f"data-{name}"),
+                                      classes, scale)
+        return cache[key]
+
+    return get

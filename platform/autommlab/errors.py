@@ -49,3 +49,22 @@ class SelectionError(AutommlabError):
     """No dataset or model satisfies the request; the message lists the closest options."""
 
     exit_code = 5
+
+
+class TrainingError(AutommlabError):
+    """A training run could not be configured or failed (bad config, crashed trainer)."""
+
+    exit_code = 6
+
+
+class HPOError(AutommlabError):
+    """Hyperparameter search failed: every trial crashed, bad search space, no experiment
+    to resume."""
+
+    exit_code = 7
+
+
+class DeployError(AutommlabError):
+    """Export, verification or publishing of a model failed."""
+
+    exit_code = 8
