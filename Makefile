@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint bench-parse lamp
+.PHONY: setup demo test lint bench-parse lamp bench-quality bench-hpo
 setup:
 	bash infra/setup.sh
 
@@ -23,3 +23,9 @@ bench-parse: setup
 
 lamp: setup
 	for f in tests/data/lamp_*.jsonl; do $(VENV)/bin/autommlab lamp ru --data $$f; done
+
+bench-quality: setup
+	$(PY) benchmarks/quality.py --budget medium
+
+bench-hpo: setup
+	$(PY) benchmarks/hpo.py --trials 10 --seeds 0 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,6 +12,31 @@ from pathlib import Path
 import pytest
 
 from s3server import SeaweedS3, find_weed, use_s3_env
+
+# --- a private HOME for the session ------------------------------------------------------------
+
+_SESSION_ROOT: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """HOME and RAY_TMPDIR in a short temp dir for the whole session.
+
+    Ray writes its auth token under ~/.ray and its session files (socket paths limited to
+    107 bytes) under RAY_TMPDIR; one process must keep the same HOME across Ray starts (the
+    token it generated first is the one it sends). Tests never touch the user's real home,
+    and subprocesses (the CLI) inherit the same directories.
+    """
+    global _SESSION_ROOT
+    _SESSION_ROOT = Path(tempfile.mkdtemp(prefix="am-test-", dir="/tmp"))
+    for key, sub in (("HOME", "home"), ("RAY_TMPDIR", "ray")):
+        (_SESSION_ROOT / sub).mkdir()
+        os.environ[key] = str(_SESSION_ROOT / sub)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_ROOT is not None:
+        shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
+
 
 # --- S3 (a real SeaweedFS server) ------------------------------------------------------------
 

@@ -131,6 +131,10 @@ def test_public_api_parses_and_selects():
     assert set(data.classes) == {"sneaker", "sandal"}
     assert zoo.model(model.model).task == "classification"
     assert isinstance(config, autommlab.RequestConfig)
+    # the pipeline entry point the operator and gateway call (run end to end in
+    # test_pipeline_e2e.py)
+    assert autommlab.run_pipeline.__module__ == "autommlab.pipeline.run"
+    assert autommlab.RunOptions(budget="medium").scale == 1.0
 
 
 @pytest.mark.s3

@@ -6,6 +6,10 @@ The public API is this handful of names; everything else is internal and may cha
     config = get_parser("rules").parse("a detector for forklifts, under 10M params").config
     zoo = load_cards()
     data, model = select_dataset(config, zoo.datasets), select_model(config, zoo.models)
+
+    from autommlab import RunOptions, run_pipeline
+    record = run_pipeline("classify sneakers and sandals, ONNX", RunOptions(budget="small"))
+    record.export_prefix, record.report_file
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ _EXPORTS = {
     "load_cards": "autommlab.zoo.catalog",
     "open_store": "autommlab.store",
     "AutommlabError": "autommlab.errors",
+    # the whole pipeline: what the CLI, the operator and the gateway call
+    "run_pipeline": "autommlab.pipeline.run",
+    "resume_pipeline": "autommlab.pipeline.run",
+    "RunOptions": "autommlab.pipeline.options",
 }
 __all__ = [*_EXPORTS, "__version__"]
 

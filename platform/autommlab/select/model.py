@@ -8,6 +8,8 @@ is enforced for CPU (or unstated) targets and reported, not enforced, for GPU ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rapidfuzz import fuzz
 
 from autommlab.errors import SelectionError
@@ -45,7 +47,12 @@ def _accuracy(card: ModelCard) -> float:
     return card.reference_accuracy.value if card.reference_accuracy else 0.0
 
 
-def select_model(config: RequestConfig, models: list[ModelCard]) -> ModelDecision:
+def select_model(config: RequestConfig, models: list[ModelCard],
+                 prefer_tags: Sequence[str] = ()) -> ModelDecision:
+    """Choose the model: the named one if any, else the best reference accuracy among the
+    models that meet every constraint. `prefer_tags` ranks models carrying those tags first
+    (in order), e.g. ("cpu-default", "cpu-trainable") when training runs on a CPU: ImageNet /
+    COCO accuracy says little about a model trained from scratch for minutes."""
     task = config.model.task
     limits = normalise_constraints(config)
     check_latency = config.deploy.gpu != "gpu"
@@ -88,11 +95,18 @@ def select_model(config: RequestConfig, models: list[ModelCard]) -> ModelDecisio
                            f"{best.name}); chose by constraints and accuracy")
     if not passing:
         raise SelectionError(_nothing_fits(task, limits, pool, check_latency))
-    ranked = sorted(passing, key=lambda c: (-_accuracy(c), c.measured.params_m))
+    ranked = sorted(passing, key=lambda c: (*(t not in c.tags for t in prefer_tags),
+                                            -_accuracy(c), c.measured.params_m))
     if chosen is None:
         chosen = ranked[0]
-        reasons.append(f"best reference accuracy among {len(passing)} models that meet every "
-                       f"constraint: {_describe_accuracy(chosen)}")
+        preferred = [t for t in prefer_tags if t in chosen.tags]
+        if preferred:
+            reasons.append(f"preferred models tagged {preferred[0]!r} (training on this "
+                           f"machine); best reference accuracy among them that meets every "
+                           f"constraint: {_describe_accuracy(chosen)}")
+        else:
+            reasons.append(f"best reference accuracy among {len(passing)} models that meet "
+                           f"every constraint: {_describe_accuracy(chosen)}")
     return ModelDecision(
         model=chosen.name, architecture=chosen.architecture, task=task,
         params_m=chosen.measured.params_m, gflops=chosen.measured.flops_g,

@@ -143,6 +143,9 @@ def load_model_config(toolbox: str, base_config: str) -> Config:
 @cache
 def _register(package: str) -> Any:
     """Register the toolbox's modules once and return its MODELS registry."""
+    from autommlab.runtime import skip_mmpretrain_multimodal
+
+    skip_mmpretrain_multimodal()  # transformers 5 breaks mmpretrain's multimodal models
     import_module(f"{package}.utils").register_all_modules(init_default_scope=False)
     return import_module(f"{package}.registry").MODELS
 

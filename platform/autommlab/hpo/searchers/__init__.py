@@ -1,0 +1,13 @@
+"""Searchers behind Ray Tune's `Searcher` interface: random, tpe, transfer (see base.py)."""
+
+from autommlab.hpo.searchers.base import (
+    PLANNED_SEARCHERS,
+    RoundSearcher,
+    TrialRecord,
+    available_searchers,
+    get_searcher,
+    register_searcher,
+)
+
+__all__ = ["PLANNED_SEARCHERS", "RoundSearcher", "TrialRecord", "available_searchers",
+           "get_searcher", "register_searcher"]
