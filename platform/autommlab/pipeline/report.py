@@ -29,7 +29,9 @@ def write_report(record: RunRecord, out_dir: Path) -> Path:
     add = lines.append
     add(f"# autommlab run {record.request_id}\n")
     add(f"> {record.request}\n")
-    add(f"- tenant: `{record.tenant}`; status: **{record.status}**; created {record.created}")
+    # The report is the last stage: when it is written, every other stage has succeeded.
+    status = "succeeded" if record.current_stage == "report" else record.status
+    add(f"- tenant: `{record.tenant}`; status: **{status}**; created {record.created}")
     opts = record.options
     add(f"- budget `{opts.budget}`, searcher `{opts.searcher}`, {len(record.trials)} trials, "
         f"parser `{opts.parser_backend}`")
@@ -112,12 +114,12 @@ def _hpo(record: RunRecord, add: Any, plots: dict[str, str]) -> None:
     add("|---|---|---:|---|---:|---:|---:|---:|---|---:|")
     for t in record.trials:
         hp = t.hparams
-        value = f"{t.metric:.4f}" if t.metric is not None else "-"
+        value = f"{t.metric:.4f}" if t.metric is not None else "- (no validation yet)"
         mark = " (best)" if t.trial_id == record.best_trial else ""
         add(f"| {t.trial_id}{mark} | {t.status} | {value} | {hp.get('optimizer', '')} | "
             f"{hp.get('lr', 0):.2g} | {hp.get('weight_decay', 0):.2g} | "
             f"{hp.get('batch_size', '')} | {hp.get('iters', '')} | {hp.get('lr_schedule', '')} "
-            f"| {t.seconds or 0:.0f} |")
+            f"| {f'{t.seconds:.0f}' if t.seconds is not None else '-'} |")
     for t in record.trials:
         if t.error:
             add(f"\n- trial `{t.trial_id}` failed: {t.error.splitlines()[-1][:300]}")
