@@ -73,7 +73,10 @@ def list_runs(
         for r in records:
             typer.echo(json.dumps(_summary(r)))
         return
-    table = Table("request id", "tenant", "status", "stage", "model", "best", "request")
+    table = Table()
+    table.add_column("request id", no_wrap=True)  # users copy it into `runs show/resume`
+    for name in ("tenant", "status", "stage", "model", "best", "request"):
+        table.add_column(name, overflow="fold")
     for r in records:
         s = _summary(r)
         table.add_row(r.request_id, r.tenant, r.status, r.current_stage or "-",
@@ -145,7 +148,8 @@ def _print_record(record: RunRecord, directory: Path) -> None:
         console.print(f"best {s['metric']}: {s['best_metric']:.4f} "
                       f"({len(record.trials)} trials)")
     if record.export_prefix:
-        console.print(f"[bold]model[/]: {record.export_prefix} (in the store); local copy: "
+        store = (record.deploy or {}).get("store_url", "the store")
+        console.print(f"[bold]model[/]: {record.export_prefix} in {store}; local copy: "
                       f"{directory / 'export'}")
     if record.report_file:
         console.print(f"[bold]report[/]: {record.report_file}")
