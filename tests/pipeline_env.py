@@ -9,6 +9,7 @@ made, so they must not change between two Ray starts.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,3 +34,4 @@ def pipeline_env(prefix: str) -> Iterator[Path]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        shutil.rmtree(root, ignore_errors=True)  # runs, stores and checkpoints of the module
