@@ -92,7 +92,12 @@ def main() -> None:
 def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
             args: argparse.Namespace, work: Path, results: dict[str, Any]) -> dict[str, Any]:
     from autommlab.hpo import HPOHistory, ray_overhead, run_hpo, search_space
-    from autommlab.hpo.history import HPORecord, read_history, shipped_history_path
+    from autommlab.hpo.history import (
+        HPORecord,
+        read_history,
+        record_from_trial,
+        shipped_history_path,
+    )
     from autommlab.pipeline.trial import TrialTrainer
     from autommlab.train.spec import TASK_METRICS
     from autommlab.zoo.catalog import load_cards
@@ -127,11 +132,10 @@ def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
             "overhead_fraction": overhead.mean_fraction if overhead else None,
             "overhead_seconds": overhead.mean_overhead_seconds if overhead else None,
             "trial_seconds": overhead.mean_trial_seconds if overhead else None,
-            "records": [{"dataset": dataset, "model": model, "task": task,
-                         "hparams": t.hparams.model_dump(), "metric_name": metric,
-                         "metric": t.best_metric, "budget": "bench",
-                         "seconds": t.tune_seconds, "source": "benchmark"}
-                        for t in finished if t.hparams is not None]}
+            "records": [r.model_dump(mode="json") for t in finished
+                        if (r := record_from_trial(t, dataset=dataset, model=model, task=task,
+                                                   metric_name=metric, budget="bench",
+                                                   source="benchmark")) is not None]}
 
 
 _DATA: dict[tuple[str, float], Path] = {}

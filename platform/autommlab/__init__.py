@@ -14,8 +14,7 @@ The public API is this handful of names; everything else is internal and may cha
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from autommlab.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -38,8 +37,4 @@ _EXPORTS = {
 }
 __all__ = [*_EXPORTS, "__version__"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'autommlab' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -15,8 +15,7 @@ importing this package does not import torch, a toolbox or MMDeploy.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from autommlab.lazy import lazy_exports
 
 _EXPORTS = {
     "deploy": "autommlab.deploy.run",
@@ -35,8 +34,4 @@ _EXPORTS = {
 }
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'autommlab.deploy' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from autommlab.errors import DeployError
+from autommlab.runtime import load_trusted_checkpoint
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -43,7 +44,7 @@ def load_state_dict(checkpoint: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                           "checkpoint the training run wrote (TrainResult.checkpoint)")
     try:
         # Our own training output, so unpickling it is as safe as running that training.
-        raw = torch.load(checkpoint, map_location="cpu", weights_only=False)
+        raw = load_trusted_checkpoint(checkpoint)
     except (OSError, RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile,
             ValueError) as exc:
         raise DeployError(f"cannot read checkpoint {checkpoint}: {exc}; it is not a PyTorch "

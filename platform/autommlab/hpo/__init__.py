@@ -12,8 +12,7 @@ import Ray, Optuna or sentence-transformers.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from autommlab.lazy import lazy_exports
 
 _EXPORTS = {
     "SearchSpace": "autommlab.hpo.space",
@@ -37,8 +36,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'autommlab.hpo' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -63,7 +63,7 @@ def run_hpo_stage(run: _Pipeline) -> None:
                          progress=progress, searcher_options=searcher_options)
     if result.interrupted:
         raise KeyboardInterrupt("HPO interrupted")
-    record.trials = [_summary(t, trainer.trials_dir) for t in result.trials]
+    record.trials = [_summary(t, trainer.trials_dir, metric) for t in result.trials]
     best = _best_with_checkpoint(record.trials)
     record.best_trial = best.trial_id if best else None
     record.hpo_seconds = round(result.seconds, 1)
@@ -72,11 +72,10 @@ def run_hpo_stage(run: _Pipeline) -> None:
     _remember(run, result)
 
 
-def _summary(trial: Any, trials_dir: Path) -> TrialSummary:
+def _summary(trial: Any, trials_dir: Path, metric: str) -> TrialSummary:
     outcome = trial_outcome(trials_dir / trial.trial_id) or {}
     history = [(int(p.metrics.get("iteration", p.validation)), float(v))
-               for p in trial.history
-               if (v := p.metrics.get(_metric_key(p.metrics))) is not None]
+               for p in trial.history if (v := p.metrics.get(metric)) is not None]
     hparams = trial.hparams.model_dump() if trial.hparams is not None else dict(trial.config)
     return TrialSummary(
         trial_id=trial.trial_id, hparams=hparams, status=trial.status,
@@ -84,13 +83,6 @@ def _summary(trial: Any, trials_dir: Path) -> TrialSummary:
         and math.isfinite(trial.best_metric) else None,
         history=history, seconds=trial.tune_seconds, error=trial.error,
         checkpoint=outcome.get("checkpoint"), config_file=outcome.get("config_file"))
-
-
-def _metric_key(metrics: dict[str, float]) -> str:
-    for key in ("accuracy", "bbox_mAP", "mIoU", "AP"):
-        if key in metrics:
-            return key
-    return next(iter(metrics), "")
 
 
 def _best_with_checkpoint(trials: list[TrialSummary]) -> TrialSummary | None:
@@ -126,17 +118,16 @@ def _short(value: Any) -> str:
 
 def _remember(run: _Pipeline, result: HPOResult) -> None:
     """Append completed trials to the user's hyperparameter history (for transfer)."""
-    from autommlab.hpo.history import HPORecord, append_record, user_history_path
+    from autommlab.hpo.history import append_record, record_from_trial, user_history_path
 
     sel = run.record.selection
     for trial in result.trials:
-        if trial.status != "completed" or trial.best_metric is None or trial.hparams is None:
+        entry = record_from_trial(trial, dataset=sel["data"]["dataset"],
+                                  model=sel["model"]["model"], task=sel["data"]["task"],
+                                  metric_name=result.metric, budget=run.options.budget)
+        if trial.status != "completed" or entry is None:
             continue
         try:
-            append_record(user_history_path(), HPORecord(
-                dataset=sel["data"]["dataset"], model=sel["model"]["model"],
-                task=sel["data"]["task"], hparams=trial.hparams.model_dump(),
-                metric_name=result.metric, metric=trial.best_metric,
-                budget=run.options.budget, seconds=trial.tune_seconds, source="user"))
+            append_record(user_history_path(), entry)
         except OSError as exc:  # the history is an optimisation: never fail a run for it
             log.warning("could not record hyperparameters in %s: %s", user_history_path(), exc)

@@ -10,12 +10,14 @@ re-raises the `AutommlabError` (the CLI turns it into a message and an exit code
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autommlab.errors import AutommlabError, BackendUnavailableError, HPOError, TrainingError
 from autommlab.pipeline.options import RunOptions, check_id, new_request_id
@@ -29,6 +31,9 @@ from autommlab.pipeline.records import (
 )
 from autommlab.store import Store, open_store
 from autommlab.understand.schema import RequestConfig
+
+if TYPE_CHECKING:
+    from autommlab.zoo.catalog import ZooCatalog
 
 # Metric names users write, per task metric (the parse keeps the user's wording).
 _TARGET_NAMES = {
@@ -85,6 +90,13 @@ class _Pipeline:
     @property
     def options(self) -> RunOptions:
         return self.record.options
+
+    @functools.cached_property
+    def catalog(self) -> ZooCatalog:
+        """The zoo's cards, read once per run (select, data and trainer all use them)."""
+        from autommlab.zoo.catalog import load_cards
+
+        return load_cards(self.zoo_dir)
 
     @property
     def store(self) -> Store:
@@ -160,10 +172,9 @@ class _Pipeline:
     def select(self) -> None:
         from autommlab.select import select
         from autommlab.train.spec import TASK_METRICS
-        from autommlab.zoo.catalog import load_cards
 
         cfg = self.config()
-        catalog = load_cards(self.zoo_dir)
+        catalog = self.catalog
         prefer = () if _has_gpu() else CPU_PREFERENCE
         selection = select(cfg, catalog.datasets, catalog.models, prefer_tags=prefer)
         self.record.selection = selection.model_dump(mode="json")
@@ -175,11 +186,10 @@ class _Pipeline:
     def data(self) -> None:
         from autommlab.select.subset import make_subset
         from autommlab.zoo.build import build_dataset, dataset_prefix
-        from autommlab.zoo.catalog import load_cards
 
         name = self.record.selection["data"]["dataset"]
         classes = self.record.selection["data"]["classes"]
-        card = load_cards(self.zoo_dir).dataset(name)
+        card = self.catalog.dataset(name)
         prefix = dataset_prefix(name)
         manifest = self.store.read_manifest(prefix)
         built_scale = float(manifest.metadata.get("scale", "1.0")) if manifest else 0.0
@@ -199,9 +209,8 @@ class _Pipeline:
 
     def trainer(self) -> object:
         from autommlab.pipeline.trial import TrialTrainer
-        from autommlab.zoo.catalog import load_cards
 
-        catalog = load_cards(self.zoo_dir)
+        catalog = self.catalog
         sel = self.record.selection
         return TrialTrainer(
             task=sel["data"]["task"], model=catalog.model(sel["model"]["model"]),

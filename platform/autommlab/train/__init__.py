@@ -10,8 +10,7 @@ Names are imported lazily: importing this package does not import torch or a too
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from autommlab.lazy import lazy_exports
 
 _EXPORTS = {
     "train": "autommlab.train.runner",
@@ -25,8 +24,4 @@ _EXPORTS = {
 }
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'autommlab.train' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

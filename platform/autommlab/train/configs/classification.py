@@ -17,7 +17,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from autommlab.train.configs.base import TaskParts, register_task_builder
-from autommlab.train.configs.common import VAL_BATCH_SIZE, allows_hflip, dataloader
+from autommlab.train.configs.common import allows_hflip, split_dataloaders
 
 if TYPE_CHECKING:
     from mmengine.config import Config
@@ -74,11 +74,7 @@ def build_classification(spec: TrainSpec, shipped: Config) -> TaskParts:
         "dataset_type": "CustomDataset",
         "train_pipeline": train_pipeline,
         "test_pipeline": test_pipeline,
-        "train_dataloader": dataloader(dataset("train", train_pipeline), batch, train=True),
-        "val_dataloader": dataloader(dataset("val", test_pipeline), VAL_BATCH_SIZE,
-                                     train=False),
-        "test_dataloader": dataloader(dataset("test", test_pipeline), VAL_BATCH_SIZE,
-                                      train=False),
+        **split_dataloaders(dataset, batch, train_pipeline, test_pipeline),
         "val_evaluator": evaluator,
         "test_evaluator": copy.deepcopy(evaluator),
     }

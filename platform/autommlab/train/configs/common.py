@@ -6,6 +6,7 @@ Kept out of `base.py` (the builder contract) so a builder for a new task can use
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,21 @@ def dataloader(dataset: dict[str, Any], batch_size: int, *, train: bool) -> dict
                else {"type": "DefaultSampler", "shuffle": False})
     return {"batch_size": batch_size, "num_workers": 0, "persistent_workers": False,
             "sampler": sampler, "dataset": dataset}
+
+
+def split_dataloaders(dataset: Callable[[str, list[dict[str, Any]]], dict[str, Any]],
+                      batch_size: int, train_pipeline: list[dict[str, Any]],
+                      eval_pipeline: list[dict[str, Any]]) -> dict[str, Any]:
+    """`train_dataloader` / `val_dataloader` / `test_dataloader` of one task: `dataset(split,
+    pipeline)` builds the task's dataset dict; evaluation splits use VAL_BATCH_SIZE."""
+    return {
+        "train_dataloader": dataloader(dataset("train", train_pipeline), batch_size,
+                                       train=True),
+        "val_dataloader": dataloader(dataset("val", eval_pipeline), VAL_BATCH_SIZE,
+                                     train=False),
+        "test_dataloader": dataloader(dataset("test", eval_pipeline), VAL_BATCH_SIZE,
+                                      train=False),
+    }
 
 
 def read_meta(data_root: Path) -> dict[str, Any]:

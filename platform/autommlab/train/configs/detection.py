@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from autommlab.errors import TrainingError
 from autommlab.train.configs.base import TaskParts, register_task_builder
 from autommlab.train.configs.cocolayout import CocoSplit, coco_split
-from autommlab.train.configs.common import VAL_BATCH_SIZE, allows_hflip, dataloader
+from autommlab.train.configs.common import allows_hflip, split_dataloaders
 from autommlab.train.configs.tree import round_up, to_plain, unfreeze_backbone, walk_dicts
 
 if TYPE_CHECKING:
@@ -53,23 +53,22 @@ def build_detection_parts(spec: TrainSpec, shipped: Config) -> TaskParts:
     keep_ratio = not _is_ssd(model)  # SSD is trained on squashed square inputs by design
     train_pipeline = _train_pipeline(size, keep_ratio, flip=allows_hflip(spec.data))
     eval_pipeline = _test_pipeline(size, keep_ratio, with_annotations=True)
-    train = coco_split(spec.data_root, "train")
-    val = coco_split(spec.data_root, "val")
-    test = coco_split(spec.data_root, "test", fallback="val")
+    splits = {"train": coco_split(spec.data_root, "train"),
+              "val": coco_split(spec.data_root, "val"),
+              "test": coco_split(spec.data_root, "test", fallback="val")}
     metainfo = {"classes": tuple(spec.classes)}
+
+    def dataset(split: str, pipeline: list[dict[str, Any]]) -> dict[str, Any]:
+        return _dataset(splits[split], metainfo, pipeline, test=split != "train")
+
     return {
         "model": model,
         "data_preprocessor": model["data_preprocessor"],
         "train_pipeline": train_pipeline,
         "test_pipeline": _test_pipeline(size, keep_ratio, with_annotations=False),
-        "train_dataloader": dataloader(_dataset(train, metainfo, train_pipeline, test=False),
-                                       spec.hparams.batch_size, train=True),
-        "val_dataloader": dataloader(_dataset(val, metainfo, eval_pipeline, test=True),
-                                     VAL_BATCH_SIZE, train=False),
-        "test_dataloader": dataloader(_dataset(test, metainfo, eval_pipeline, test=True),
-                                      VAL_BATCH_SIZE, train=False),
-        "val_evaluator": _evaluator(val),
-        "test_evaluator": _evaluator(test),
+        **split_dataloaders(dataset, spec.hparams.batch_size, train_pipeline, eval_pipeline),
+        "val_evaluator": _evaluator(splits["val"]),
+        "test_evaluator": _evaluator(splits["test"]),
     }
 
 

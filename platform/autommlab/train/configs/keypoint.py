@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from autommlab.errors import TrainingError
 from autommlab.train.configs.base import TaskParts, register_task_builder
 from autommlab.train.configs.cocolayout import CocoSplit, coco_split
-from autommlab.train.configs.common import VAL_BATCH_SIZE, allows_hflip, dataloader
+from autommlab.train.configs.common import allows_hflip, split_dataloaders
 from autommlab.train.configs.posemodel import Codec, pose_model, resize_codec
 from autommlab.train.configs.tree import round_up, to_plain
 
@@ -58,9 +58,13 @@ def build_keypoint_parts(spec: TrainSpec, shipped: Config) -> TaskParts:
                        flip_test=flip)
     train_pipeline = _train_pipeline(codec, flip)
     test_pipeline = _test_pipeline((width, height))
-    train = coco_split(spec.data_root, "train")
-    val = coco_split(spec.data_root, "val")
-    test = coco_split(spec.data_root, "test", fallback="val")
+    splits = {"train": coco_split(spec.data_root, "train"),
+              "val": coco_split(spec.data_root, "val"),
+              "test": coco_split(spec.data_root, "test", fallback="val")}
+
+    def dataset(split: str, pipeline: list[dict[str, Any]]) -> dict[str, Any]:
+        return _dataset(splits[split], metainfo, pipeline, test=split != "train")
+
     return {
         "model": model,
         "codec": codec,
@@ -68,14 +72,9 @@ def build_keypoint_parts(spec: TrainSpec, shipped: Config) -> TaskParts:
         "train_pipeline": train_pipeline,
         "val_pipeline": test_pipeline,
         "test_pipeline": test_pipeline,
-        "train_dataloader": dataloader(_dataset(train, metainfo, train_pipeline, test=False),
-                                       spec.hparams.batch_size, train=True),
-        "val_dataloader": dataloader(_dataset(val, metainfo, test_pipeline, test=True),
-                                     VAL_BATCH_SIZE, train=False),
-        "test_dataloader": dataloader(_dataset(test, metainfo, test_pipeline, test=True),
-                                      VAL_BATCH_SIZE, train=False),
-        "val_evaluator": _evaluator(val),
-        "test_evaluator": _evaluator(test),
+        **split_dataloaders(dataset, spec.hparams.batch_size, train_pipeline, test_pipeline),
+        "val_evaluator": _evaluator(splits["val"]),
+        "test_evaluator": _evaluator(splits["test"]),
     }
 
 

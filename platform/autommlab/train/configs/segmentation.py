@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING, Any
 from autommlab.errors import TrainingError
 from autommlab.train.configs.base import TaskParts, register_task_builder
 from autommlab.train.configs.common import (
-    VAL_BATCH_SIZE,
     allows_hflip,
-    dataloader,
     set_num_classes,
+    split_dataloaders,
 )
 from autommlab.train.configs.tree import to_plain, unfreeze_backbone, walk_dicts
 
@@ -123,11 +122,7 @@ def build_segmentation(spec: TrainSpec, shipped: Config) -> TaskParts:
         "crop_size": (height, width),
         "train_pipeline": train_pipeline,
         "test_pipeline": test_pipeline,
-        "train_dataloader": dataloader(dataset("train", train_pipeline), batch, train=True),
-        "val_dataloader": dataloader(dataset("val", val_pipeline), VAL_BATCH_SIZE,
-                                     train=False),
-        "test_dataloader": dataloader(dataset("test", val_pipeline), VAL_BATCH_SIZE,
-                                      train=False),
+        **split_dataloaders(dataset, batch, train_pipeline, val_pipeline),
         "val_evaluator": evaluator,
         "test_evaluator": copy.deepcopy(evaluator),
     }
