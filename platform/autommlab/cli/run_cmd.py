@@ -65,7 +65,10 @@ def list_runs(
     tenant: Annotated[str | None, typer.Option(help="Only this tenant's runs")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines")] = False,
 ) -> None:
-    """Runs on this machine, newest first."""
+    """Runs on this machine, newest first.
+
+    Example: autommlab runs list --tenant acme --json
+    """
     from autommlab.pipeline.records import list_records
 
     records = list_records(tenant)
@@ -92,7 +95,10 @@ def show_run(
     as_json: Annotated[bool, typer.Option("--json", help="The whole run record as JSON")]
     = False,
 ) -> None:
-    """One run: stages, trials, best model, where the export and report are."""
+    """One run: stages, trials, best model, where the export and report are.
+
+    Example: autommlab runs show r-20261121-101742
+    """
     from autommlab.pipeline.records import find_record
 
     record, directory = find_record(request_id, tenant)
@@ -109,7 +115,10 @@ def resume_run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the run record as JSON")]
     = False,
 ) -> None:
-    """Finish an interrupted or failed run: done stages and finished trials are not redone."""
+    """Finish an interrupted or failed run: done stages and finished trials are not redone.
+
+    Example: autommlab runs resume r-20261121-101742
+    """
     from autommlab.cli.progress_view import TerminalProgress
     from autommlab.pipeline import resume_pipeline
 
