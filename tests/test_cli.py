@@ -1,6 +1,7 @@
 """The CLI as users and scripts call it."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -83,9 +84,11 @@ def test_errors_are_messages_with_exit_codes_not_tracebacks():
     assert empty.returncode == 2
     assert "error: the request is empty" in empty.stderr
     assert "Traceback" not in empty.stderr
-    llm = subprocess.run([*cli, "parse", "detect cars", "--backend", "llm"],
-                         capture_output=True, text=True, timeout=120)
-    assert llm.returncode == 2 and "not available in this version" in llm.stderr
+    env = {k: v for k, v in os.environ.items() if k != "AUTOMMLAB_LLM_URL"}
+    http = subprocess.run([*cli, "parse", "detect cars", "--backend", "http"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert http.returncode == 9 and "AUTOMMLAB_LLM_URL" in http.stderr
+    assert "Traceback" not in http.stderr
 
 
 def test_select_explains_and_writes_the_subset(tmp_path):

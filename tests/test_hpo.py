@@ -280,11 +280,14 @@ def test_searcher_state_round_trips_through_save_and_restore(tmp_path: Path) -> 
     assert fresh not in [r.config for r in restored.history]
 
 
-def test_unknown_and_planned_searchers_fail_clearly() -> None:
+def test_unknown_and_planned_searchers_fail_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autommlab.hpo.searchers import base
+
     with pytest.raises(BackendUnavailableError, match="unknown searcher 'bogus'"):
         get_searcher("bogus", SPACE, metric="accuracy")
+    monkeypatch.setitem(base.PLANNED_SEARCHERS, "oracle", "not available in this version")
     with pytest.raises(BackendUnavailableError, match="not available in this version"):
-        get_searcher("llm", SPACE, metric="accuracy")
+        get_searcher("oracle", SPACE, metric="accuracy")
     with pytest.raises(HPOError, match="bad options"):
         get_searcher("random", SPACE, metric="accuracy", temperature=0.7)
 

@@ -116,10 +116,13 @@ def test_unusual_input_gets_a_best_effort_parse_with_warnings():
     assert any("kept the first" in w for w in conflict.warnings)
 
 
-def test_unknown_and_planned_backends_are_clear_errors():
-    assert "rules" in available_parsers()
+def test_unknown_and_planned_backends_are_clear_errors(monkeypatch):
+    from autommlab.understand import base
+
+    assert {"rules", "llm", "http", "ensemble"} <= set(available_parsers())
+    monkeypatch.setitem(base.PLANNED_BACKENDS, "oracle", "not available in this version")
     with pytest.raises(BackendUnavailableError, match="not available in this version"):
-        get_parser("llm")
+        get_parser("oracle")
     with pytest.raises(BackendUnavailableError, match="unknown parser backend 'gpt9'"):
         get_parser("gpt9")
 

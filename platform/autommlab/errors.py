@@ -68,3 +68,10 @@ class DeployError(AutommlabError):
     """Export, verification or publishing of a model failed."""
 
     exit_code = 8
+
+
+class LLMError(AutommlabError):
+    """An LLM backend failed: model or adapter missing, endpoint unreachable, a reply that
+    is not valid JSON for the schema, a fine-tuning run that cannot start or resume."""
+
+    exit_code = 9

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from autommlab.cli import lamp_cmd, parse_cmd, run_cmd, select_cmd, zoo_cmd
+from autommlab.cli import lamp_cmd, llm_cmd, parse_cmd, run_cmd, select_cmd, zoo_cmd
 from autommlab.errors import AutommlabError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.command("run")(run_cmd.run)
 app.add_typer(run_cmd.runs_app, name="runs")
 app.add_typer(lamp_cmd.app, name="lamp")
 app.add_typer(zoo_cmd.app, name="zoo")
+app.add_typer(llm_cmd.app, name="llm")
 
 
 def main() -> None:

@@ -16,8 +16,11 @@ from autommlab.understand import Parser, get_parser
 def parse(
     request: Annotated[str | None, typer.Argument(help="The request text. Omit with --jsonl.")]
     = None,
-    backend: Annotated[str, typer.Option(help="Parser backend: rules (default); llm and http "
-                                              "arrive in a later version.")] = "rules",
+    backend: Annotated[str, typer.Option(
+        help="Parser backend: rules (default, deterministic), llm (SmolLM2 + the shipped RU "
+             "LoRA adapter; AUTOMMLAB_LLM_* variables configure model/adapter/device), http "
+             "(an OpenAI-compatible server at AUTOMMLAB_LLM_URL), ensemble (llm + rules, "
+             "key by key).")] = "rules",
     jsonl: Annotated[Path | None, typer.Option(
         help="Read lines {\"id\", \"request\"} from this file ('-' = stdin) and write one "
              "{\"id\", \"parse\"} or {\"id\", \"error\"} line per input line.",
@@ -37,6 +40,9 @@ def parse(
         raise typer.BadParameter("give the request text, or --jsonl FILE")
     result = parser.parse(request)
     if show_warnings:
+        if result.fallback_reason:
+            typer.secho(f"warning: fell back to another backend: {result.fallback_reason}",
+                        fg=typer.colors.YELLOW, err=True)
         for warning in result.warnings:
             typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     typer.echo(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))

@@ -22,7 +22,9 @@ def run(
     request: Annotated[str, typer.Argument(help="The request, in plain English.")],
     budget: Annotated[str, typer.Option(help="small (minutes) | medium (a real model on a "
                                               "2-core CPU, < 20 min) | large")] = "small",
-    searcher: Annotated[str, typer.Option(help="HPO searcher: random | tpe | transfer")] = "tpe",
+    searcher: Annotated[str, typer.Option(
+        help="HPO searcher: random | tpe | transfer | llm (HPO-LLaMA rounds) | hybrid (LLM "
+             "proposals seed TPE)")] = "tpe",
     trials: Annotated[int | None, typer.Option(help="HPO trials (default: the budget's)")]
     = None,
     tenant: Annotated[str | None, typer.Option(help="Tenant (default $AUTOMMLAB_TENANT or "

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 META_FILE = "autommlab_hpo.json"
 META_VERSION = 1
-SEARCHER_INFO_KEYS = ("sources", "fallback_reason", "dataset")
+SEARCHER_INFO_KEYS = ("sources", "fallback_reason", "dataset", "advisor", "fallbacks",
+                      "rounds_info")
 
 
 def write_meta(experiment: Path, meta: dict[str, Any]) -> None:

@@ -53,7 +53,7 @@ def run_hpo_stage(run: _Pipeline) -> None:
                  f"{space.iters[1]})" + (f", stop at {metric} >= {record.target:g}"
                                           if record.target is not None else ""))
         searcher_options: dict[str, Any] = {}
-        if options.searcher == "transfer":
+        if options.searcher in ("transfer", "llm", "hybrid"):  # they read the cards
             searcher_options = {"dataset": record.selection["data"]["dataset"],
                                 "model": record.selection["model"]["model"]}
         result = run_hpo(trainer, space, options.searcher, num_trials=num_trials,

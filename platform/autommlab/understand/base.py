@@ -21,11 +21,7 @@ from autommlab.understand.schema import RequestConfig
 MAX_REQUEST_CHARS = 10_000
 
 #: Backends that exist in the design but not yet in this version, with what to use instead.
-PLANNED_BACKENDS: dict[str, str] = {
-    "llm": "the local LLM backend (RU-LLaMA on SmolLM2) is not available in this version",
-    "http": "the HTTP backend (Ray Serve RU endpoint / OpenAI-compatible) is not available "
-            "in this version",
-}
+PLANNED_BACKENDS: dict[str, str] = {}
 
 
 @dataclass
@@ -35,6 +31,9 @@ class ParseResult:
     config: RequestConfig
     warnings: list[str] = field(default_factory=list)
     backend: str = ""
+    #: why the requested backend's own answer was not used (e.g. an LLM reply that failed
+    #: validation, so the rules backend parsed the request); "" when it was
+    fallback_reason: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.config.to_json_dict()
@@ -94,8 +93,9 @@ def get_parser(name: str = "rules", **options: Any) -> Parser:
 
 
 def _load_builtin_backends() -> None:
-    # Importing a backend module registers it; kept lazy so importing the interface is cheap.
-    from autommlab.understand import rules  # noqa: F401
+    # Importing a backend module registers it; kept lazy so importing the interface is cheap
+    # (the LLM backends import torch/transformers only when one is built).
+    from autommlab.understand import llm_backend, rules  # noqa: F401
 
 
 def check_request_text(text: object) -> tuple[str, list[str]]:

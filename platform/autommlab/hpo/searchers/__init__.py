@@ -1,4 +1,5 @@
-"""Searchers behind Ray Tune's `Searcher` interface: random, tpe, transfer (see base.py)."""
+"""Searchers behind Ray Tune's `Searcher` interface: random, tpe, transfer, llm, hybrid
+(see base.py)."""
 
 from autommlab.hpo.searchers.base import (
     PLANNED_SEARCHERS,

@@ -239,12 +239,11 @@ _MODULES: dict[str, str] = {
     "random": "autommlab.hpo.searchers.random_search",
     "tpe": "autommlab.hpo.searchers.tpe",
     "transfer": "autommlab.hpo.searchers.transfer",
+    "llm": "autommlab.hpo.searchers.llm",
+    "hybrid": "autommlab.hpo.searchers.llm",
 }
-#: searchers of the design that this version does not have yet
-PLANNED_SEARCHERS: dict[str, str] = {
-    "llm": "the LLM searcher (HPO-LLaMA multi-round dialogue) is not available in this "
-           "version",
-}
+#: searchers of the design that this version does not have yet (name -> why)
+PLANNED_SEARCHERS: dict[str, str] = {}
 
 
 def register_searcher(name: str) -> Callable[[type[RoundSearcher]], type[RoundSearcher]]:

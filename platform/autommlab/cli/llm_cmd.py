@@ -1,0 +1,136 @@
+"""`autommlab llm ...`: build RU data, fine-tune and evaluate RU-LLaMA / HPO-LLaMA adapters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+app = typer.Typer(help="LLM backends: training data, LoRA fine-tuning, evaluation.",
+                  no_args_is_help=True)
+
+ModelOpt = Annotated[str, typer.Option(help="Base model: smollm2-135m (built in), a Hugging "
+                                            "Face model directory or hub id.")]
+ThreadsOpt = Annotated[int, typer.Option(help="torch CPU threads (0 = torch's default).")]
+DeviceOpt = Annotated[str, typer.Option(help="cpu, cuda, cuda:N or auto.")]
+
+
+def _progress_bar(total: int, label: str) -> tuple[Progress, object]:
+    progress = Progress(TextColumn(f"[bold]{label}[/]"), BarColumn(),
+                        TextColumn("{task.completed}/{task.total} steps"),
+                        TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(),
+                        TimeRemainingColumn(), console=Console(stderr=True))
+    task = progress.add_task(label, total=total, loss="-")
+    return progress, task
+
+
+@app.command("make-ru-data")
+def make_ru_data(
+    out: Annotated[Path, typer.Option(help="JSONL file to write (LAMP line format).")],
+    n: Annotated[int, typer.Option(help="Number of training pairs.")] = 4000,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Generate RU training pairs from the dev sets, kept apart from the evaluation sets.
+
+    Example: autommlab llm make-ru-data --out ru_train.jsonl --n 4000
+    """
+    from autommlab.llm.ru_data import build_ru_dataset
+
+    report = build_ru_dataset(out, n=n, seed=seed)
+    summary = {"path": str(report.path), "total": report.total, "seeds": report.seeds,
+               "eval_items_checked": report.eval_items, "per_task": report.per_task,
+               "per_kind": report.per_kind}
+    typer.echo(json.dumps(summary, indent=2) if as_json else
+               f"wrote {report.total} pairs to {report.path} (from {report.seeds} seeds; "
+               f"disjoint from {report.eval_items} evaluation requests)\n"
+               f"per kind: {report.per_kind}")
+
+
+@app.command("train-ru")
+def train_ru_cmd(
+    data: Annotated[list[Path], typer.Option(help="Training pairs (JSONL, repeatable).",
+                                             exists=True, dir_okay=False)],
+    output_dir: Annotated[Path, typer.Option(help="Run directory (checkpoint, adapter); "
+                                                  "rerun with the same one to resume.")],
+    eval_data: Annotated[list[Path] | None, typer.Option(
+        help="Evaluation sets that must not overlap the training pairs.")] = None,
+    publish_to: Annotated[Path | None, typer.Option(
+        help="Copy the finished adapter here (e.g. platform/autommlab/llm/adapters/ru).")]
+    = None,
+    model: ModelOpt = "smollm2-135m",
+    device: DeviceOpt = "cpu",
+    threads: ThreadsOpt = 1,
+    steps: Annotated[int, typer.Option(help="Optimizer steps.")] = 240,
+    batch_size: Annotated[int, typer.Option(help="Examples per step.")] = 8,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW).")] = 1e-3,
+    lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 16,
+    save_every: Annotated[int, typer.Option(help="Checkpoint every N steps.")] = 20,
+    seed: Annotated[int, typer.Option(help="Data order seed.")] = 0,
+) -> None:
+    """LoRA-fine-tune RU-LLaMA on request/parse pairs (loss on the answer only; resumable).
+
+    Example: autommlab llm train-ru --data ru_train.jsonl --output-dir runs/ru
+             --eval-data tests/data/lamp_holdout.jsonl --eval-data tests/data/lamp_test.jsonl
+    """
+    from autommlab.llm.config import LLMConfig
+    from autommlab.llm.ru_train import train_ru
+    from autommlab.llm.sft import SFTConfig
+
+    config = SFTConfig(output_dir=output_dir, llm=LLMConfig(model=model, device=device,
+                                                           threads=threads),
+                       max_steps=steps, batch_size=batch_size, lr=lr, lora_r=lora_r,
+                       lora_alpha=2 * lora_r, save_every=save_every, seed=seed,
+                       warmup_steps=min(10, max(1, steps // 10)))
+    progress, task = _progress_bar(steps, "train-ru")
+    with progress:
+        result = train_ru(data, config, eval_files=eval_data or [], publish_to=publish_to,
+                          progress=lambda p: progress.update(
+                              task, completed=p.step, loss=f"{p.loss:.3f}"))
+    typer.echo(f"adapter: {result.adapter_dir} ({result.steps} steps, final loss "
+               f"{result.final_loss}, {result.seconds / 60:.1f} min this run"
+               + (f", resumed at step {result.resumed_from}" if result.resumed_from else "")
+               + ")" + (f"\npublished: {publish_to}" if publish_to else ""))
+
+
+@app.command("eval-ru")
+def eval_ru_cmd(
+    data: Annotated[Path, typer.Option(help="LAMP-style JSONL to score.", exists=True,
+                                       dir_okay=False)],
+    adapter: Annotated[str, typer.Option(help="builtin:ru, an adapter directory, or none.")]
+    = "builtin:ru",
+    model: ModelOpt = "smollm2-135m",
+    device: DeviceOpt = "cpu",
+    threads: ThreadsOpt = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """LAMP RU scoring of the llm backend with a given adapter (no fallback to rules).
+
+    Example: autommlab llm eval-ru --data tests/data/lamp_holdout.jsonl --adapter runs/ru/adapter
+    """
+    from autommlab.lamp.dataset import read_lamp_jsonl
+    from autommlab.lamp.ru import evaluate_parser
+    from autommlab.understand.llm_backend import LLMParser
+
+    parser = LLMParser(fallback=None, model=model, adapter=adapter, device=device,
+                       threads=threads)
+    items = read_lamp_jsonl(data)
+    progress = Progress(TextColumn("[bold]eval-ru[/]"), BarColumn(),
+                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                        console=Console(stderr=True))
+    with progress:
+        task = progress.add_task("eval", total=len(items))
+        evaluation = evaluate_parser(parser, items,
+                                     progress=lambda i, n: progress.update(task, completed=i))
+    result = evaluation.score.to_dict() | {"adapter": adapter, "data": str(data)}
+    if as_json:
+        typer.echo(json.dumps(result | {"failures": evaluation.failures}, indent=2))
+        return
+    typer.echo(f"key-level total {result['key_level']['total']:.4f}, request-level "
+               f"{result['request_level']:.4f} on {len(items)} requests ({data.name})")
+    for key, value in result["per_key"].items():
+        typer.echo(f"  {key:26s} {value:.4f}")

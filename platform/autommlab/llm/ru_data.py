@@ -1,0 +1,1475 @@
+"""RU-LLaMA's training data: seed request/parse pairs -> thousands of varied, exact pairs.
+
+The LoRA-tuned request-understanding model learns from (request text, parse) pairs. The
+hand-written LAMP-style dev sets are the seeds; this module multiplies them without ever
+letting a generated text drift away from its parse. Two rules keep every pair exact:
+
+* Slot-built text: a request is assembled from slots (task, objects, model, datasets,
+  speed, FLOPs, parameters, metrics, hardware, engine) by renderers that each state one
+  known value, so the parse is built from the same slots the text was built from.
+* Span edits of seed text only where the span is located exactly: object names that
+  occur verbatim exactly once are swapped, and a sentence stating a field is appended only
+  when the seed's parse leaves that field empty and its text has no word about it. Seed
+  text is never rewritten with patterns that could leave it inconsistent with its parse.
+
+Variation kinds (the id of a generated item says its kind: ``ru-<kind>-<n>-<seed id>``):
+
+* ``original``   the seeds themselves.
+* ``numbers``    a seed's slots with speed / FLOPs / parameter / metric constraints drawn
+  again: other values, units and phrasings (per-minute rates, batch times, error rates,
+  "mAP above 40", percent vs fraction, "2 billion FLOPs").
+* ``swap``       a seed's constraints with objects from another seed of the same task, and
+  a fresh model name, datasets, hardware and inference engine.
+* ``paraphrase`` a seed's own slots, same values, in another sentence frame.
+* ``trap``       the cases PARSE_CONVENTIONS.md calls out: "real time" with no number,
+  "speed doesn't matter", capture frame rates, generic words ("items", "objects"),
+  keypoint requests that list joints, the cloud / a backend, a training GPU that is not the
+  target, "no GPU", error rates, rates per minute or hour, times per batch, AP in points.
+* ``seed_edit``  seed text with located object names swapped and/or one sentence appended.
+
+Evaluation sets (`EVAL_FILES`) never feed generation, and `check_disjoint` refuses a
+training set with a request equal or nearly equal to an evaluation request.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import os
+import random
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from autommlab.errors import AutommlabError
+from autommlab.lamp.dataset import LampItem, read_lamp_jsonl
+from autommlab.understand.schema import schema_errors
+from autommlab.wordnet import is_adjective_only, is_noun
+
+# --------------------------------------------------------------------------- files
+
+_DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
+#: The dev sets: the only files generation reads.
+SEED_FILES: tuple[Path, ...] = (_DATA_DIR / "lamp_dev.jsonl",
+                                *(_DATA_DIR / f"lamp_dev{i}.jsonl" for i in range(2, 11)))
+#: Evaluation sets: never generation input; training data is checked against them.
+EVAL_FILES: tuple[Path, ...] = (_DATA_DIR / "lamp_holdout.jsonl", _DATA_DIR / "lamp_test.jsonl")
+
+TASKS = ("classification", "detection", "segmentation", "keypoint")
+KINDS = ("original", "numbers", "swap", "paraphrase", "trap", "seed_edit")
+#: Share of each generated kind (the originals are kept on top, see `generate_ru_pairs`).
+KIND_WEIGHTS: dict[str, float] = {"numbers": 0.22, "swap": 0.2, "paraphrase": 0.14,
+                                  "trap": 0.26, "seed_edit": 0.18}
+#: At most this share of the output is originals (all seeds fit in a 5000-item build).
+ORIGINAL_MAX_SHARE = 0.3
+#: `check_disjoint`: rapidfuzz ratio at or above which two requests are near copies.
+NEAR_COPY_RATIO = 95.0
+
+_KIND_ID = re.compile(r"^ru-(?P<kind>[a-z_]+)-\d+-")
+
+
+def variation_kind(item: LampItem) -> str:
+    """The variation kind of an item `generate_ru_pairs` made (seeds: ``original``)."""
+    m = _KIND_ID.match(item.id)
+    return m.group("kind") if m else "original"
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _fmt(value: float, commas: bool = False) -> str:
+    """A number as a person writes it: 20, 0.5, 1.25 (no float noise, no '20.0')."""
+    value = round(float(value), 6)
+    if value.is_integer():
+        return f"{int(value):,}" if commas else str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _num(value: float) -> int | float:
+    """A parse value: 20 rather than 20.0 (as in the dev sets); float noise rounded away."""
+    value = round(float(value), 10)
+    return int(value) if value.is_integer() else value
+
+
+def _pct(fraction: float) -> str:
+    return _fmt(fraction * 100)
+
+
+def _qty(value: float, unit: str) -> dict[str, Any]:
+    return {"value": _num(value), "unit": unit}
+
+
+_NONE_QTY: dict[str, Any] = {"value": 0, "unit": "none"}
+
+# --------------------------------------------------------------------------- words
+
+# Plurals: only words whose plural is certain are pluralised; everything else is written in
+# the singular (a class list "rust, soiling" reads fine). The parse is always the singular.
+_IRREGULAR = {
+    "person": "people", "man": "men", "woman": "women", "child": "children",
+    "mouse": "mice", "goose": "geese", "tooth": "teeth", "foot": "feet", "knife": "knives",
+    "leaf": "leaves", "wolf": "wolves", "calf": "calves", "shelf": "shelves", "loaf": "loaves",
+    "fish": "fish", "sheep": "sheep", "deer": "deer", "moose": "moose", "salmon": "salmon",
+    "trout": "trout", "tuna": "tuna", "shrimp": "shrimp", "aircraft": "aircraft",
+    "tomato": "tomatoes", "potato": "potatoes", "mango": "mangoes", "bus": "buses",
+    "rhino": "rhinos", "zebra": "zebras", "louse": "lice", "ox": "oxen", "cactus": "cacti",
+    "nucleus": "nuclei", "starfish": "starfish", "jellyfish": "jellyfish", "swine": "swine",
+    "dice": "dice", "series": "series", "species": "species", "lens": "lenses",
+    "photo": "photos", "piano": "pianos", "kangaroo": "kangaroos", "logo": "logos",
+    "video": "videos", "radio": "radios", "silo": "silos", "tattoo": "tattoos",
+}
+# Mass nouns and words that name a material or a state: never pluralised.
+_MASS = {
+    "rust", "graffiti", "corrosion", "debris", "litter", "smoke", "fire", "water", "grass",
+    "hair", "sky", "vegetation", "soil", "mold", "mould", "damage", "foam", "oil", "sand",
+    "snow", "ice", "moss", "algae", "blood", "fog", "dust", "mud", "trash", "garbage",
+    "waste", "clothing", "equipment", "furniture", "luggage", "baggage", "background",
+    "road", "skin", "stroma", "edema", "necrosis", "fluid", "plastic", "paper", "glass",
+    "metal", "cardboard", "wood", "concrete", "asphalt", "gravel", "terrain", "cloud",
+    "shadow", "rice", "wheat", "corn", "lettuce", "cheese", "bread", "meat",
+    "cotton", "linen", "silk", "wool", "polyester", "leather", "denim", "foliage",
+    "tissue", "fat", "muscle", "bone", "enamel", "dentin", "pulp", "caries", "plaque",
+    "scale", "spalling", "efflorescence", "porosity", "slag", "weed", "kelp", "coral",
+    "seagrass", "pneumonia", "normal", "healthy", "diseased", "good", "bad", "defective",
+    "ripe", "unripe", "pass", "fail", "ok", "clear", "cloudy", "rain", "rainy",
+    "sunny", "snowy", "blurry", "sharp", "benign", "malignant", "crop",
+    "cropland", "forest", "farmland", "grassland", "wetland", "urban", "bare", "erosion",
+    "lightning", "soiling", "lane", "sidewalk", "building",
+    "pavement", "flooring", "tumor", "tumour", "liver", "lung", "heart", "brain", "kidney",
+    "spleen", "retina", "myocardium", "epithelium", "cartilage", "dermis", "wall", "glue",
+    "sealant", "paint", "grease", "ink", "varnish", "mortar", "grout", "lichen", "mildew",
+}
+_NOT_MODIFIERS = {"with", "without", "of", "in", "on", "for", "from", "at", "by", "to", "and",
+                  "or", "not", "no", "worn", "under", "over"}
+# Labels that are states even where WordNet also lists a noun sense ("a normal", "a short").
+_STATES = {"normal", "short", "present", "good", "bad", "clear", "empty", "full", "open",
+           "closed", "intact", "fine", "ok", "positive", "negative", "other", "missing"}
+_ADJECTIVE_END = re.compile(r"(?:ed|ing|ous|ive|ful|less|able|ible|al|ic|ish|y)$")
+
+
+@lru_cache(maxsize=4096)
+def _countable_head(word: str) -> bool:
+    """Whether `word` can head a plural class name: a WordNet noun that is not only a state
+    ('battery' yes; 'healthy', 'defective' no). Without WordNet data, a suffix heuristic."""
+    if word in _IRREGULAR:
+        return True
+    if word in _STATES:
+        return False
+    try:
+        return is_noun(word) and not is_adjective_only(word)
+    except AutommlabError:  # WordNet data not installed: stay on the safe side
+        return not ((_ADJECTIVE_END.search(word) and len(word) > 4) or word.endswith("ly"))
+
+
+def _plural(noun: str) -> str | None:
+    """The plural of a class name, or None when it is not certain (then keep the singular)."""
+    words = noun.split()
+    last = words[-1] if words else ""
+    if not re.fullmatch(r"[a-z]+(?:-[a-z]+)?", last) or last in _MASS:
+        return None
+    if re.search(r"-(?:up|in|out|off|on|down|over)$", last):
+        return None  # "built-up", "check-in": not a countable head noun
+    if _NOT_MODIFIERS & set(words[:-1]):
+        return None  # "face with mask" -> "faces with mask": the head is not the last word
+    if not _countable_head(last):
+        return None
+    if last in _IRREGULAR:
+        plural = _IRREGULAR[last]
+    elif last.endswith(("ch", "sh", "x")):
+        plural = last + "es"
+    elif last.endswith("y") and len(last) > 2 and last[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif last.endswith(("s", "z", "f", "fe", "o", "i", "um", "ae", "ex", "ix")):
+        return None
+    else:
+        plural = last + "s"
+    return " ".join([*words[:-1], plural])
+
+
+def _natural(nouns: Sequence[str], rng: random.Random, p_plural: float = 1.0) -> list[str]:
+    """How classes are named in running text: plurals where certain (one choice for the
+    whole list, so a list reads evenly), else as written."""
+    if rng.random() >= p_plural:
+        return list(nouns)
+    return [_plural(noun) or noun for noun in nouns]
+
+
+def _join(items: Sequence[str], conj: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conj} {items[-1]}"
+
+
+def _article(word: str) -> str:
+    """'a' or 'an' by sound: 'an mAP', 'an F1', 'an apple', 'a Dice', 'a PCK'."""
+    head = word.split()[0]
+    if head[:1].isupper() and (len(head) == 1 or head[1:2].isupper() or head[1:2].isdigit()):
+        return "an" if head[0] in "AEFHILMNORSX" else "a"  # an acronym: the letter's name
+    if head.startswith(("mAP", "mIoU")):
+        return "an"
+    return "an" if head[:1].lower() in "aeiou" else "a"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _uncap(text: str) -> str:
+    """Lower-case the first letter unless the first word is a name ('TensorRT', 'mAP')."""
+    first = text.split(" ", 1)[0]
+    if first[1:2].isupper() or any(ch.isdigit() for ch in first) or first in ("I",):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+# --------------------------------------------------------------------------- slots
+
+
+@dataclass
+class Slots:
+    """Everything a request says that the parse records; the parse is built from these."""
+
+    task: str
+    objects: list[str]
+    scenario: str = "none"
+    modality: str = "none"
+    model: str = "none"
+    datasets: list[str] = field(default_factory=list)
+    speed: dict[str, Any] = field(default_factory=lambda: dict(_NONE_QTY))
+    flops: dict[str, Any] = field(default_factory=lambda: dict(_NONE_QTY))
+    parameters: dict[str, Any] = field(default_factory=lambda: dict(_NONE_QTY))
+    metrics: list[dict[str, Any]] = field(default_factory=list)
+    gpu: str = "none"
+    engine: str = "none"
+
+    @classmethod
+    def from_parse(cls, parse: dict[str, Any]) -> Slots:
+        data, model, deploy = parse["data"], parse["model"], parse["deploy"]
+        return cls(task=model["task"], objects=list(data["object"]),
+                   scenario=data.get("scenario") or "none",
+                   modality=data.get("modality") or "none",
+                   model=model["specific_model"] or "none", datasets=list(data["specific"]),
+                   speed=dict(model["speed"]), flops=dict(model["flops"]),
+                   parameters=dict(model["parameters"]),
+                   metrics=[dict(m) for m in model["metrics"]], gpu=deploy["gpu"],
+                   engine=deploy["inference engine"])
+
+    def to_parse(self) -> dict[str, Any]:
+        objs = ", ".join(self.objects)
+        where = {"cpu": "CPU", "gpu": "GPU", "none": "unspecified hardware"}[self.gpu]
+        engine = f" with {self.engine}" if self.engine != "none" else ""
+        return {
+            "data": {"description": f"Images of {objs}." if objs else "none",
+                     "scenario": self.scenario, "object": list(self.objects),
+                     "modality": self.modality, "specific": list(self.datasets)},
+            "model": {"description": f"A {self.task} model.", "task": self.task,
+                      "specific_model": self.model,
+                      "speed": _qty(self.speed["value"], self.speed["unit"]),
+                      "flops": _qty(self.flops["value"], self.flops["unit"]),
+                      "parameters": _qty(self.parameters["value"], self.parameters["unit"]),
+                      "metrics": [{"name": m["name"], "value": _num(m["value"])}
+                                  for m in self.metrics]},
+            "deploy": {"description": f"Deploy on {where}{engine}.", "gpu": self.gpu,
+                       "inference engine": self.engine},
+        }
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One stated value in two registers: `clause` is a sentence ('Latency has to stay below
+    20 ms.'), `fragment` fits a comma list or a bullet line ('under 20 ms per image')."""
+
+    clause: str
+    fragment: str
+
+
+def _pick(rng: random.Random, options: Sequence[str]) -> str:
+    return options[rng.randrange(len(options))]
+
+
+# --------------------------------------------------------------------------- speed
+
+_SPEED_UNITS_DRAW = (("ms", 0.4), ("fps", 0.4), ("s", 0.15), ("min", 0.05))
+_MS_VALUES = (5, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 500)
+_FPS_VALUES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 25, 30, 40, 50, 60, 100, 120)
+_S_VALUES = (0.1, 0.2, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10)
+_BATCH_SIZES = (2, 4, 8, 16, 32, 64)
+
+
+def _seconds(v: float, unit: str) -> str:
+    words = {"s": ("second", "seconds"), "min": ("minute", "minutes"), "h": ("hour", "hours")}
+    one, many = words[unit]
+    return one if float(v) == 1 else many
+
+
+def render_speed(speed: dict[str, Any], rng: random.Random, form: str | None = None,
+                 img: str = "image") -> Rendered | None:
+    """Text stating `speed` exactly (None for no requirement unless `form` is a trap form).
+
+    Forms: 'direct'; 'batch' (ms / s: "a batch of 4 in 240 ms" states 60 ms);
+    'per_minute' / 'per_hour' (fps: "360 images a minute" states 6 fps); 'realtime' and
+    'no_speed' (value 0, unit none: "real time" with no number is not a figure).
+    """
+    v, unit = float(speed["value"]), speed["unit"]
+    if unit == "none":
+        if form == "realtime":
+            return Rendered(_pick(rng, ("It has to run in real time.",
+                                        "Real-time performance is a must.",
+                                        "It needs to be real-time.",
+                                        "Results have to come back in real time.")),
+                            _pick(rng, ("real-time", "must run in real time",
+                                        "real-time inference")))
+        if form == "no_speed":
+            return Rendered(_pick(rng, ("Speed doesn't matter; it runs offline.",
+                                        "There is no latency requirement.",
+                                        "Inference speed is not important for us.")),
+                            _pick(rng, ("no speed requirement", "speed not important",
+                                        "offline, so no latency target")))
+        return None
+    x = _fmt(v)
+    if form is None:
+        options = ["direct"]
+        if unit in ("ms", "s"):
+            options.append("batch")
+        if unit == "fps" and (v * 60).is_integer():
+            options += ["per_minute", "per_minute"]
+        if unit == "fps" and (v * 3600).is_integer() and v * 3600 <= 200_000:
+            options.append("per_hour")
+        form = "direct" if rng.random() < 0.55 else _pick(rng, options)
+    if form == "batch" and unit in ("ms", "s"):
+        # a realistic batch: the whole batch within ~2 s (or the smallest batch)
+        sizes = [b for b in _BATCH_SIZES if v * b <= (2000 if unit == "ms" else 2)] or [2]
+        n = _pick(rng, [str(b) for b in sizes])
+        total = _fmt(v * int(n))
+        u = "ms" if unit == "ms" else _pick(rng, ("s", _seconds(v * int(n), "s")))
+        imgs = _pick(rng, ("images", "frames", f"{img}s"))
+        return Rendered(
+            _pick(rng, (f"A batch of {n} {imgs} must finish in {total} {u}.",
+                        f"It should process a batch of {n} {imgs} within {total} {u}.",
+                        f"We need {total} {u} per batch of {n} or less.")),
+            _pick(rng, (f"a batch of {n} {imgs} in {total} {u}",
+                        f"batches of {n} in under {total} {u}",
+                        f"{total} {u} per batch of {n}")))
+    if form in ("per_minute", "per_hour") and unit == "fps":
+        per = 60 if form == "per_minute" else 3600
+        count = _fmt(v * per, commas=True)
+        span = "minute" if per == 60 else "hour"
+        imgs = _pick(rng, ("images", "photos", "frames", f"{img}s"))
+        return Rendered(
+            _pick(rng, (f"It has to handle {count} {imgs} per {span}.",
+                        f"We need to process {count} {imgs} a{'n' if span == 'hour' else ''} "
+                        f"{span}.",
+                        f"Throughput must reach {count} {imgs} per {span}.")),
+            _pick(rng, (f"{count} {imgs} per {span}",
+                        f"{count} {imgs} a{'n' if span == 'hour' else ''} {span}")))
+    if unit == "ms":
+        return Rendered(
+            _pick(rng, (f"Inference must take under {x} ms per {img}.",
+                        f"Latency has to stay below {x} ms.",
+                        f"Each {img} must be processed within {x} ms.",
+                        f"It should answer in at most {x} milliseconds per {img}.",
+                        f"Each {img} has to be done in {x} ms or less.")),
+            _pick(rng, (f"under {x} ms per {img}", f"at most {x} ms per frame",
+                        f"{x} ms or less per {img}", f"latency below {x} ms",
+                        f"< {x} ms per {img}", f"no more than {x} milliseconds per {img}")))
+    if unit in ("s", "min", "h"):
+        word = _seconds(v, unit)
+        short = {"s": "s", "min": "min", "h": "h"}[unit]
+        return Rendered(
+            _pick(rng, (f"Each {img} may take up to {x} {word}.",
+                        f"Processing one {img} must take less than {x} {word}.",
+                        f"Each {img} must be done within {x} {word}.")),
+            _pick(rng, (f"at most {x} {short} per {img}", f"under {x} {word} per {img}",
+                        f"within {x} {word} per {img}")))
+    if unit == "fps":
+        if form == "realtime":  # "real time" with a number: the number is the figure
+            return Rendered(f"It must run in real time, at least {x} FPS.",
+                            f"real time ({x} fps)")
+        frames, images = ("frame", "image") if v == 1 else ("frames", "images")
+        return Rendered(
+            _pick(rng, (f"It must run at {x} FPS or faster.",
+                        f"It needs to sustain {x} {frames} per second.",
+                        f"Throughput should be at least {x} {images} per second.",
+                        f"We need at least {x} fps.")),
+            _pick(rng, (f"at least {x} FPS", f"{x} fps or more", f">= {x} fps",
+                        f"{x} {frames} per second", f"{x} FPS minimum")))
+    return None  # no unit this module writes (never in the schema's enum)
+
+
+def draw_speed(rng: random.Random) -> dict[str, Any]:
+    unit = rng.choices([u for u, _ in _SPEED_UNITS_DRAW],
+                       weights=[w for _, w in _SPEED_UNITS_DRAW])[0]
+    values: Sequence[float] = {"ms": _MS_VALUES, "fps": _FPS_VALUES, "s": _S_VALUES,
+                               "min": (1, 2, 5, 10)}[unit]
+    return _qty(values[rng.randrange(len(values))], unit)
+
+
+# --------------------------------------------------------------------------- FLOPs, params
+
+_FLOPS_DRAW = {"GFLOPs": (0.3, 0.5, 1, 1.5, 2, 3, 4, 5, 8, 10, 20, 30, 50, 100),
+               "MFLOPs": (50, 100, 150, 200, 300, 400, 500, 600, 800),
+               "TFLOPs": (0.2, 0.5, 1, 2)}
+_PARAMS_DRAW = {"M": (0.5, 1, 1.5, 2, 3, 4, 5, 8, 10, 15, 20, 25, 30, 50, 100),
+                "K": (50, 100, 200, 300, 500, 800), "B": (0.5, 1, 2)}
+
+
+def render_flops(flops: dict[str, Any], rng: random.Random) -> Rendered | None:
+    """'2 billion FLOPs' states GFLOPs 2; 'million FLOPs' MFLOPs; otherwise the unit as is."""
+    v, unit = float(flops["value"]), flops["unit"]
+    if unit == "none":
+        return None
+    x = _fmt(v)
+    word = {"GFLOPs": "billion", "MFLOPs": "million", "TFLOPs": "trillion"}.get(unit)
+    spelled = f"{x} {word} FLOPs" if word and rng.random() < 0.4 else f"{x} {unit}"
+    return Rendered(
+        _pick(rng, (f"The model must stay below {spelled}.",
+                    f"Keep the compute under {spelled} per {_pick(rng, ('image', 'frame'))}.",
+                    f"Compute should not exceed {spelled}.",
+                    f"We have a compute budget of {spelled}.")),
+        _pick(rng, (f"under {spelled}", f"at most {spelled}", f"{spelled} max",
+                    f"<= {spelled}", f"below {spelled}")))
+
+
+def render_params(params: dict[str, Any], rng: random.Random) -> Rendered | None:
+    """'500K parameters' states K 500; '5 million parameters' M 5; the unit as written."""
+    v, unit = float(params["value"]), params["unit"]
+    if unit == "none":
+        return None
+    x = _fmt(v)
+    word = {"K": "thousand", "M": "million", "B": "billion"}[unit]
+    compact = _pick(rng, (f"{x}{unit}", f"{x} {unit}")) if unit != "B" else f"{x}B"
+    amount = f"{x} {word}" if rng.random() < 0.4 else compact
+    noun = _pick(rng, ("parameters", "params"))
+    return Rendered(
+        _pick(rng, (f"The model should have fewer than {amount} parameters.",
+                    f"Keep it below {amount} {noun}.",
+                    f"It must not exceed {amount} {noun}.",
+                    f"The parameter count must stay under {compact}.")),
+        _pick(rng, (f"< {amount} {noun}", f"under {amount} {noun}",
+                    f"fewer than {amount} {noun}", f"at most {amount} {noun}",
+                    f"{amount} {noun} max")))
+
+
+def draw_quantity(table: dict[str, Sequence[float]], rng: random.Random,
+                  weights: Sequence[float]) -> dict[str, Any]:
+    unit = rng.choices(list(table), weights=weights)[0]
+    values = table[unit]
+    return _qty(values[rng.randrange(len(values))], unit)
+
+
+# --------------------------------------------------------------------------- metrics
+
+# How users write each canonical metric, per task ("*" for any task).
+_METRIC_SURFACES: dict[str, dict[str, tuple[str, ...]]] = {
+    "accuracy": {"classification": ("accuracy", "top-1 accuracy", "classification accuracy"),
+                 "*": ("pixel accuracy", "accuracy")},
+    "AP": {"detection": ("mAP", "box AP", "AP50", "mAP@0.5", "average precision", "AP"),
+           "segmentation": ("mask AP", "mAP", "AP"),
+           "keypoint": ("AP", "OKS AP", "mAP"), "*": ("mAP", "AP")},
+    "IoU": {"*": ("mIoU", "mean IoU", "IoU", "Jaccard index", "intersection over union")},
+    "dice": {"*": ("Dice", "Dice coefficient", "mean Dice", "Dice score")},
+    "PCK": {"*": ("PCK@0.2", "PCK", "PCKh@0.5", "PCK@0.1")},
+    "AR": {"*": ("AR", "average recall")},
+    "precision": {"*": ("precision",)},
+    "recall": {"*": ("recall", "sensitivity")},
+    "f1-score": {"*": ("F1", "F1 score", "F1-score")},
+}
+# Names whose value users also write in points ("mAP above 40" -> 0.40).
+_POINTS_OK = {"AP", "IoU", "dice", "PCK", "AR"}
+_METRIC_RANGES = {"accuracy": (80, 99), "AP": (30, 80), "IoU": (50, 90), "dice": (70, 95),
+                  "PCK": (70, 98), "AR": (50, 80), "precision": (80, 99), "recall": (80, 99),
+                  "f1-score": (70, 95)}
+_TASK_METRICS = {"classification": ("accuracy", "precision", "recall", "f1-score"),
+                 "detection": ("AP", "recall", "precision", "f1-score", "AR"),
+                 "segmentation": ("IoU", "dice", "AP", "accuracy", "f1-score"),
+                 "keypoint": ("AP", "PCK", "AR")}
+
+
+def render_metric(metric: dict[str, Any], task: str, rng: random.Random,
+                  form: str | None = None) -> Rendered:
+    """Text stating one metric target; `form` 'error' writes accuracy as an error rate
+    ("error below 5%" states accuracy 0.95), 'points' writes "mAP above 40"."""
+    name, v = metric["name"], float(metric["value"])
+    if form == "error" or (form is None and name == "accuracy" and task == "classification"
+                           and rng.random() < 0.25):
+        e = _fmt((1 - v) * 100)
+        what = _pick(rng, ("error rate", "error", "top-1 error", "misclassification rate"))
+        return Rendered(
+            _pick(rng, (f"The {what} must stay below {e}%.",
+                        f"{_cap(what)} should be under {e}%.",
+                        f"We can accept {_article(what)} {what} of at most {e}%.")),
+            _pick(rng, (f"{what} below {e}%", f"{what} under {e}%", f"{what} <= {e}%",
+                        f"{what} of at most {e}%")))
+    surfaces = _METRIC_SURFACES.get(name, {"*": (name,)})
+    s = _pick(rng, surfaces.get(task, surfaces["*"]))
+    forms = ["pct", "pct", "frac", "frac"]
+    if name in _POINTS_OK and v * 100 > 1 and "@" not in s and not s[-1].isdigit():
+        forms.append("points")
+    vform = form if form in ("points", "pct", "frac") else _pick(rng, forms)
+    if vform == "points":
+        x = _pct(v)
+    elif vform == "pct":
+        x = f"{_pct(v)}{_pick(rng, ('%', '%', ' percent'))}"
+    else:
+        x = _fmt(v)
+    fragments = [f"{s} >= {x}", f"{s} of at least {x}", f"{s} above {x}",
+                 f"{s} {x} or better", f"{s} of {x}"]
+    if vform == "pct" and "%" in x:
+        fragments.append(f"at least {x} {s}")
+    return Rendered(
+        _pick(rng, (f"It should reach {_article(s)} {s} of at least {x}.",
+                    f"We need {s} above {x}.",
+                    f"The {s} must be {x} or higher.",
+                    f"Our target is {_article(s)} {s} of {x}.")),
+        _pick(rng, fragments))
+
+
+def draw_metric(task: str, rng: random.Random, exclude: Sequence[str] = ()) -> dict[str, Any]:
+    names = [n for n in _TASK_METRICS[task] if n not in exclude] or list(_TASK_METRICS[task])
+    name = names[0] if rng.random() < 0.5 else _pick(rng, names)  # the usual one first
+    lo, hi = _METRIC_RANGES[name]
+    return {"name": name, "value": _num(rng.randint(lo, hi) / 100)}
+
+
+# --------------------------------------------------------------------------- deploy
+
+# (where it runs, short noun, engines that make sense there)
+_HW: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "cpu": [
+        ("on a Raspberry Pi 4", "Raspberry Pi 4", ("none", "ncnn", "onnxruntime")),
+        ("on a Raspberry Pi 5", "Raspberry Pi 5", ("none", "ncnn", "onnxruntime")),
+        ("in an Android app", "Android app", ("none", "ncnn", "onnxruntime")),
+        ("on-device on iPhones", "iPhone app", ("none", "onnxruntime")),
+        ("on the phone itself", "smartphone", ("none", "ncnn", "onnxruntime")),
+        ("on a laptop without a GPU", "laptop without GPU", ("none", "openvino", "onnxruntime")),
+        ("on an Intel NUC", "Intel NUC", ("openvino",)),
+        ("on the CPU only", "CPU only", ("none", "openvino", "onnxruntime")),
+        ("on an ARM Cortex-A53 CPU", "ARM Cortex-A53 CPU", ("none", "ncnn", "onnxruntime")),
+        ("on our office PCs without a GPU", "office PCs without GPU",
+         ("none", "openvino", "onnxruntime")),
+        ("on a CPU-only server", "CPU-only server", ("none", "openvino", "onnxruntime")),
+        ("on an Intel Core i7 CPU", "Intel Core i7 CPU", ("none", "openvino", "onnxruntime")),
+    ],
+    "gpu": [
+        ("on a Jetson Orin", "Jetson Orin", ("none", "tensorrt", "onnxruntime")),
+        ("on a Jetson Nano", "Jetson Nano", ("none", "tensorrt")),
+        ("on a Jetson Xavier NX", "Jetson Xavier NX", ("none", "tensorrt")),
+        ("on our A100 server", "A100 server", ("none", "tensorrt", "onnxruntime")),
+        ("on an RTX 4090", "RTX 4090", ("none", "tensorrt", "onnxruntime")),
+        ("on an RTX 3060 workstation", "RTX 3060 workstation", ("none", "tensorrt")),
+        ("on NVIDIA T4 GPUs", "NVIDIA T4", ("none", "tensorrt", "onnxruntime")),
+        ("on a GPU server with CUDA", "CUDA GPU server", ("none", "tensorrt", "onnxruntime")),
+        ("on a V100", "V100", ("none", "tensorrt")),
+        ("on an NVIDIA L4 GPU", "NVIDIA L4", ("none", "tensorrt", "onnxruntime")),
+    ],
+    "none": [  # no processor named: 'the cloud', 'our backend', 'servers', 'a batch job'
+        ("in the cloud", "cloud", ("none", "onnxruntime")),
+        ("on our backend", "backend", ("none", "onnxruntime")),
+        ("on our backend servers", "backend servers", ("none", "onnxruntime")),
+        ("as a nightly batch job on our servers", "batch job on servers", ("none",)),
+        ("behind our web API", "web API", ("none", "onnxruntime")),
+    ],
+}
+_ENGINE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {  # (with-phrase, noun)
+    "onnxruntime": (("with ONNX Runtime", "ONNX Runtime"), ("using onnxruntime", "onnxruntime"),
+                    ("via ONNX", "ONNX")),
+    "tensorrt": (("with TensorRT", "TensorRT"), ("optimised with TensorRT", "TensorRT")),
+    "openvino": (("with OpenVINO", "OpenVINO"), ("using OpenVINO", "OpenVINO")),
+    "ncnn": (("using ncnn", "ncnn"), ("with ncnn", "ncnn")),
+}
+_NO_GPU_HW = (("on a laptop without a GPU", "laptop without a GPU"),
+              ("on a machine with no GPU", "machine with no GPU"),
+              ("on office computers without a graphics card", "office PC, no GPU"),
+              ("on CPU only", "CPU only"))
+_TRAIN_GPU = ("our A100 cluster", "8 V100s", "a rented H100", "our RTX 4090 box")
+
+
+def render_deploy(gpu: str, engine: str, rng: random.Random, form: str | None = None
+                  ) -> Rendered | None:
+    """Text stating the target hardware class and engine exactly.
+
+    Hardware is only named in a way the conventions classify (a phone is cpu, a Jetson is
+    gpu, 'the cloud' is none); an engine is only paired with hardware where it is used, and
+    TensorRT / OpenVINO / ncnn are never written without hardware (alone they would not say
+    which processor it is). Forms: 'cloud' (gpu none, hardware words that name no
+    processor), 'no_gpu' ("a laptop without a GPU"), 'train_gpu' (a training GPU that is
+    not the target).
+    """
+    eng = _ENGINE_WORDS.get(engine)
+    with_phrase, eng_noun = eng[rng.randrange(len(eng))] if eng else ("", "")
+    if form == "no_gpu" and gpu == "cpu" and engine in ("none", "onnxruntime", "openvino"):
+        loc, noun = _NO_GPU_HW[rng.randrange(len(_NO_GPU_HW))]
+    elif form == "train_gpu" and gpu == "cpu":
+        entries = [h for h in _HW["cpu"] if engine in h[2]]
+        loc, noun, _ = entries[rng.randrange(len(entries))]
+        train = _pick(rng, _TRAIN_GPU)
+        tail = f" {with_phrase}" if with_phrase else ""
+        return Rendered(f"We train on {train}, but inference runs {loc}{tail}.",
+                        f"trained on {train}, deployed {loc}{tail}")
+    else:
+        entries = [h for h in _HW[gpu] if engine in h[2]]
+        if not entries and gpu != "none":  # an unusual pairing in a seed: say both anyway
+            entries = _HW[gpu]
+        if gpu == "none" and ((form != "cloud" and rng.random() < 0.4) or not entries):
+            entries = []  # hardware unstated: say nothing about it
+        if not entries:
+            if engine == "none":
+                return None
+            if engine != "onnxruntime":  # never drawn; a seed pairing TensorRT with no hardware
+                return Rendered(f"We want to deploy it {with_phrase}.", eng_noun)
+            return Rendered(_pick(rng, ("Please export it to ONNX.",
+                                        "We will serve it with ONNX Runtime.",
+                                        "It has to run with onnxruntime.")),
+                            _pick(rng, ("exported to ONNX", "ONNX Runtime", "onnxruntime")))
+        loc, noun, _ = entries[rng.randrange(len(entries))]
+    tail = f" {with_phrase}" if with_phrase else ""
+    plus = f" + {eng_noun}" if eng_noun else ""
+    return Rendered(
+        _pick(rng, (f"It will run {loc}{tail}.", f"We deploy {loc}{tail}.",
+                    f"The model is going to be used {loc}{tail}.")),
+        _pick(rng, (f"runs {loc}{tail}", f"{noun}{plus}", f"deployed {loc}{tail}")))
+
+
+def _compatible_engines(gpu: str) -> tuple[str, ...]:
+    return {"cpu": ("none", "none", "onnxruntime", "openvino", "ncnn"),
+            "gpu": ("none", "none", "tensorrt", "tensorrt", "onnxruntime"),
+            "none": ("none", "none", "none", "onnxruntime")}[gpu]
+
+
+def draw_deploy(rng: random.Random) -> tuple[str, str]:
+    gpu = rng.choices(("cpu", "gpu", "none"), weights=(0.38, 0.37, 0.25))[0]
+    return gpu, _pick(rng, _compatible_engines(gpu))
+
+
+# --------------------------------------------------------------------------- model, data
+
+def render_model(model: str, rng: random.Random) -> Rendered | None:
+    """A named architecture, also offered as an example or relayed from someone else."""
+    if model == "none":
+        return None
+    return Rendered(
+        _pick(rng, (f"Something like {model} would be good.", f"A colleague suggested {model}.",
+                    f"Please use {model}.", f"We'd like to try {model}.",
+                    f"My boss says we should use {model}.", f"Ideally it is a {model}.")),
+        _pick(rng, (f"something like {model}", f"ideally {model}", f"{model} preferred",
+                    f"based on {model}", f"model: {model}")))
+
+
+def render_datasets(datasets: Sequence[str], rng: random.Random) -> Rendered | None:
+    if not datasets:
+        return None
+    names = _join(datasets)
+    noun = "dataset" if len(datasets) == 1 else "datasets"
+    return Rendered(
+        _pick(rng, (f"Train it on {names}.", f"We want to use the {names} {noun}.",
+                    f"The training data should be {names}.", f"Please train on {names}.")),
+        _pick(rng, (f"trained on {names}", f"on the {names} {noun}", f"using {names}")))
+
+
+# --------------------------------------------------------------------------- task intros
+
+_HUMANS = {
+    "person", "worker", "patient", "player", "golfer", "dancer", "pedestrian", "tennis player",
+    "climber", "human", "baby", "infant", "basketball player", "yoga practitioner", "shopper",
+    "resident", "customer", "fashion model", "weightlifter", "cyclist", "participant",
+    "passenger", "student", "athlete", "warehouse worker", "skateboarder", "picker", "runner",
+    "gymnast", "streamer", "figure skater", "operator", "jockey", "driver", "football player",
+    "swimmer", "boxer", "skier", "surgeon", "child",
+}
+_QUADRUPEDS = {"dog", "horse", "cat", "mouse", "cow", "pig", "sheep", "macaque", "dairy cow",
+               "giraffe", "zebra", "elephant", "tiger", "monkey", "rat", "chimpanzee",
+               "gorilla", "orangutan", "lion", "goat", "deer", "lizard"}
+_BIRDS = {"bird", "pigeon", "chicken", "broiler chicken", "duck", "parrot"}
+_FISH = {"fish", "salmon", "zebrafish", "trout"}
+_INSECTS = {"fruit fly", "insect", "bee", "ant", "locust"}
+_JOINTS: dict[str, tuple[str, ...]] = {
+    "human": ("shoulders, elbows, wrists, hips, knees and ankles", "head, shoulders and hips",
+              "elbows, knees and ankles", "wrists, elbows and shoulders"),
+    "hand": ("fingertips and knuckles", "fingertips, knuckles and wrist"),
+    "face": ("eyes, nose and mouth corners", "eye corners, nose tip and chin"),
+    "quadruped": ("nose, eyes, paws and tail base", "nose, ears, legs and tail",
+                  "head, withers and hooves"),
+    "bird": ("beak, wings, feet and tail", "beak, eyes and wing tips"),
+    "fish": ("snout, fins and tail", "head, dorsal fin and tail fork"),
+    "insect": ("head, thorax, legs and wings", "antennae, legs and wings"),
+}
+
+
+def _carrier_group(carrier: str) -> str:
+    if carrier in ("hand", "face"):
+        return carrier
+    for group, members in (("human", _HUMANS), ("quadruped", _QUADRUPEDS), ("bird", _BIRDS),
+                           ("fish", _FISH), ("insect", _INSECTS)):
+        if carrier in members:
+            return group
+    return "other"
+
+
+@dataclass(frozen=True)
+class Intro:
+    """The task and its objects: `verb` follows 'We need a model that can ...', `noun`
+    opens a terse request, `lines` are bullet-style lines."""
+
+    verb: str
+    noun: str
+    lines: tuple[str, ...]
+
+
+def _intro(task: str, objects: list[str], imgs: str, img: str, rng: random.Random,
+           form: str | None = None) -> Intro:
+    """How a request names its task and classes; form 'generic' adds generic words that are
+    not classes ('items', 'objects'), 'joints' lists keypoints that are not the carrier."""
+    # "detect cars", "keypoints of horses" read best in the plural; "segment road and sky"
+    # and class labels ("healthy or diseased") often stay singular
+    natural = _natural(objects, rng, 0.6 if task in ("classification", "segmentation") else 1.0)
+    plur, sing = _join(natural), _join(objects)
+    labels_or, comma = _join(objects, "or"), ", ".join(objects)
+    if task == "classification":
+        if form == "generic":
+            verbs = [f"sort the items on our line into {sing}",
+                     f"classify the objects in each {img} as {labels_or}",
+                     f"label each of the things we photograph as {labels_or}"]
+            nouns = [f"Item classification into {sing}"]
+        else:
+            verbs = [f"classify {imgs} as {labels_or}", f"sort {imgs} into {sing}",
+                     f"label each {img} as {labels_or}",
+                     f"categorise {imgs} into the classes {comma}"]
+            if all(_plural(o) for o in objects):
+                verbs.append(f"tell apart {plur}")
+            nouns = [f"Image classification into {sing}", f"Classify {imgs} as {labels_or}",
+                     f"Classification of {imgs} as {labels_or}"]
+        return Intro(_pick(rng, verbs), _pick(rng, nouns),
+                     ("Task: image classification", f"Classes: {comma}"))
+    if task == "detection":
+        if form == "generic":
+            verbs = [f"detect the following objects: {comma}",
+                     f"locate these items in {imgs}: {comma}"]
+            if len(objects) > 1:
+                verbs.append(f"find several kinds of things in our {imgs}, namely {plur}")
+            nouns = [f"Detection of the following objects: {comma}"]
+        else:
+            verbs = [f"detect {plur} in {imgs}", f"draw bounding boxes around {plur}",
+                     f"locate {plur} in {imgs}", f"find and box all {plur} in {imgs}",
+                     f"put boxes around the {plur} in {imgs}"]
+            nouns = [f"Object detection of {plur}", f"{_cap(sing)} detection",
+                     f"A detector for {plur}"]
+        return Intro(_pick(rng, verbs), _pick(rng, nouns),
+                     ("Task: object detection", f"Classes: {comma}"))
+    if task == "segmentation":
+        if form == "generic":
+            verbs = [f"segment the following objects: {comma}",
+                     f"produce pixel masks for these things: {comma}"]
+            nouns = [f"Segmentation of the following items: {comma}"]
+        else:
+            verbs = [f"segment {plur} in {imgs}", f"produce pixel masks of {plur}",
+                     f"do semantic segmentation of {plur} in {imgs}",
+                     f"outline {plur} pixel by pixel in {imgs}"]
+            nouns = [f"Semantic segmentation of {plur}", f"{_cap(sing)} segmentation",
+                     f"Pixel masks for {plur}"]
+        return Intro(_pick(rng, verbs), _pick(rng, nouns),
+                     ("Task: semantic segmentation", f"Classes: {comma}"))
+    # keypoint: the objects are what carries the keypoints, never the joints
+    groups = {_carrier_group(o) for o in objects}
+    creature = groups <= {"human", "quadruped", "bird", "fish", "insect"}
+    if form == "joints" and len(objects) == 1 and next(iter(groups)) in _JOINTS:
+        joints = _pick(rng, _JOINTS[next(iter(groups))])
+        one, many = objects[0], natural[0]
+        verbs = [f"locate the {joints} of each {one}",
+                 f"detect the keypoints of the {many}: {joints}",
+                 f"track the {joints} of {many} in {imgs}"]
+        nouns = [f"{_cap(one)} keypoints ({joints})", f"Keypoints of {many}: {joints}"]
+        return Intro(_pick(rng, verbs), _pick(rng, nouns),
+                     ("Task: keypoint detection", f"Object: {one}", f"Keypoints: {joints}"))
+    verbs = [f"detect the keypoints of {plur}", f"estimate {sing} keypoints in {imgs}",
+             f"locate the keypoints of {plur} in {imgs}",
+             f"estimate the landmarks of each {objects[0]}" if len(objects) == 1
+             else f"estimate the landmarks of {plur}"]
+    nouns = [f"{_cap(sing)} keypoint detection", f"Keypoints of {plur}"]
+    if creature:
+        verbs += [f"estimate the pose of {plur} in {imgs}", f"do pose estimation for {plur}"]
+        nouns += [f"{_cap(sing)} pose estimation"]
+    return Intro(_pick(rng, verbs), _pick(rng, nouns),
+                 ("Task: keypoint detection", f"Object: {comma}"))
+
+
+# Modalities written into the text as they are recorded in the parse ("thermal images").
+_MODALITIES = ("infrared", "thermal", "x-ray", "grayscale", "satellite", "aerial",
+               "microscopy", "MRI", "CT", "multispectral", "SAR", "fundus", "dermoscopy",
+               "endoscopy", "ultrasound", "depth", "underwater")
+
+
+# --------------------------------------------------------------------------- assembly
+
+@dataclass
+class _Pieces:
+    intro: Intro
+    scenario: str | None
+    model: Rendered | None
+    datasets: Rendered | None
+    constraints: list[tuple[str, Rendered]]  # (bullet label, rendered)
+    deploy: Rendered | None
+    preamble: str | None = None  # a sentence with no constraint in it (dataset size, ...)
+    model_name: str = "none"
+    dataset_names: tuple[str, ...] = ()
+
+
+_OPENINGS = ("We need a model that can {v}.", "I'd like to train a model to {v}.",
+             "Please build a model to {v}.", "Our team wants to {v}.",
+             "Can you train something to {v}?", "Looking for a model to {v}.",
+             "We are looking for a network that can {v}.")
+_LABELS = {"speed": ("Speed", "Speed requirement", "Runtime"),
+           "flops": ("Compute", "FLOPs", "Budget"),
+           "params": ("Size", "Parameters", "Model size"), "metric": ("Metric", "Target")}
+
+
+def _prose(p: _Pieces, rng: random.Random) -> str:
+    intro = _pick(rng, _OPENINGS).format(v=p.intro.verb)
+    if p.scenario:
+        intro = intro[:-1] + f" for our {p.scenario} project" + intro[-1]
+    middle = [r.clause for r in (p.model, p.datasets) if r]
+    clauses = [r.clause for _, r in p.constraints]
+    if len(p.constraints) >= 2 and rng.random() < 0.3:
+        clauses = [f"Requirements: {_join([r.fragment for _, r in p.constraints])}."]
+    tail = [p.deploy.clause] if p.deploy else []
+    body = middle + clauses + tail if rng.random() < 0.7 else middle + tail + clauses
+    return " ".join([*([p.preamble] if p.preamble else []), intro, *body])
+
+
+def _casual(p: _Pieces, rng: random.Random) -> str:
+    start = _pick(rng, ("hi, i need something to {v}", "hey! we want to {v}",
+                        "need a model to {v}", "so basically we want to {v}"))
+    text = start.format(v=p.intro.verb)
+    if p.scenario:
+        text += f" for our {p.scenario} thing"
+    extras = [r.fragment for r in (p.model, p.datasets) if r]
+    extras += [r.fragment for _, r in p.constraints]
+    if p.deploy:
+        extras.append(p.deploy.fragment)
+    if extras:
+        text += ". " + ", ".join(extras)
+    return text + _pick(rng, (" pls", " thanks!", "", " :)"))
+
+
+def _bullets(p: _Pieces, rng: random.Random) -> str:
+    dash = _pick(rng, ("", "- ", "* "))
+    lines = list(p.intro.lines)
+    if p.scenario:
+        lines.append(f"Use case: {p.scenario}")
+    if p.model_name != "none":
+        lines.append(_pick(rng, ("Model: {m}", "Model: something like {m}",
+                                 "Architecture: {m}")).format(m=p.model_name))
+    if p.dataset_names:
+        lines.append(f"{_pick(rng, ('Data', 'Dataset'))}: {', '.join(p.dataset_names)}")
+    metrics = [r.fragment for label, r in p.constraints if label == "metric"]
+    for label, r in p.constraints:
+        if label != "metric":
+            lines.append(f"{_pick(rng, _LABELS[label])}: {r.fragment}")
+    if metrics:
+        lines.append(f"{_pick(rng, ('Metrics', 'Targets', 'Goal'))}: {', '.join(metrics)}")
+    if p.deploy:
+        lines.append(f"{_pick(rng, ('Deployment', 'Hardware', 'Deploy'))}: {p.deploy.fragment}")
+    head = _pick(rng, ("", "Request\n", "Model request\n", "Requirement spec\n"))
+    return head + "\n".join(dash + line for line in lines)
+
+
+def _terse(p: _Pieces, rng: random.Random) -> str:
+    parts = [p.intro.noun]
+    parts += [r.fragment for r in (p.model, p.datasets) if r]
+    parts += [r.fragment for _, r in p.constraints]
+    if p.deploy:
+        parts.append(p.deploy.fragment)
+    sep = _pick(rng, (", ", "; "))
+    return sep.join(parts) + "."
+
+
+def _runon(p: _Pieces, rng: random.Random) -> str:
+    text = _pick(rng, ("I need a model that can {v}", "we want a model to {v}",
+                       "the idea is to {v}")).format(v=p.intro.verb)
+    clauses = [r.clause for r in (p.model, p.datasets) if r]
+    clauses += [r.clause for _, r in p.constraints]
+    if p.deploy:
+        clauses.append(p.deploy.clause)
+    for clause in clauses:
+        text += " and " + _uncap(clause.rstrip(".?"))
+    return _cap(text) + "."
+
+
+_STYLES: dict[str, tuple[Callable[[_Pieces, random.Random], str], float]] = {
+    "prose": (_prose, 0.36), "casual": (_casual, 0.14), "bullets": (_bullets, 0.2),
+    "terse": (_terse, 0.15), "runon": (_runon, 0.15),
+}
+
+
+@dataclass
+class _Forms:
+    """Trap forms a composition must use (None: the renderer picks)."""
+
+    speed: str | None = None
+    deploy: str | None = None
+    intro: str | None = None
+    metric: str | None = None
+    preamble: str | None = None
+    style: str | None = None
+
+
+_PREAMBLES = ("We have about {n} labelled {imgs}.", "Our dataset has {n} annotated {imgs}.",
+              "So far {n} {imgs} are labelled.")
+
+
+def _compose(slots: Slots, rng: random.Random, forms: _Forms | None = None
+             ) -> tuple[str, dict[str, Any]]:
+    """Text and parse for `slots`; each piece of text states exactly one slot's value."""
+    forms = forms or _Forms()
+    slots = copy.deepcopy(slots)
+    modality = slots.modality if slots.modality in _MODALITIES else None
+    if modality and rng.random() < 0.6:
+        img = f"{modality} image"
+        imgs = f"{modality} images"
+    else:
+        modality = None
+        img = _pick(rng, ("image", "photo", "frame", "picture"))
+        imgs = f"{img}s"
+    slots.modality = modality or "none"
+    scenario = slots.scenario if slots.scenario != "none" and rng.random() < 0.5 else None
+    if scenario and not re.fullmatch(r"[a-z][a-z -]{2,40}", scenario):
+        scenario = None  # write only plain scenario names into running text
+    slots.scenario = scenario or "none"
+    constraints: list[tuple[str, Rendered]] = []
+    speed = render_speed(slots.speed, rng, forms.speed, img)
+    if speed:
+        constraints.append(("speed", speed))
+    for label, rendered in (("flops", render_flops(slots.flops, rng)),
+                            ("params", render_params(slots.parameters, rng))):
+        if rendered:
+            constraints.append((label, rendered))
+    for metric in slots.metrics:
+        form = forms.metric if (forms.metric != "error" or metric["name"] == "accuracy") else None
+        if forms.metric == "points" and metric["name"] not in _POINTS_OK:
+            form = None
+        constraints.append(("metric", render_metric(metric, slots.task, rng, form)))
+    if len(constraints) > 1 and rng.random() < 0.5:
+        rng.shuffle(constraints)
+    preamble = None
+    if forms.preamble or rng.random() < 0.12:
+        n = _fmt(rng.choice((800, 1200, 2500, 4000, 12000, 30000, 50000)), commas=True)
+        preamble = _pick(rng, _PREAMBLES).format(n=n, imgs=imgs)
+        if forms.preamble == "resolution" or rng.random() < 0.3:
+            preamble += _pick(rng, (" The images are 1920x1080.", " Frames are 1280x720.",
+                                    " We have 3 cameras on the site."))
+    pieces = _Pieces(
+        intro=_intro(slots.task, slots.objects, imgs, img, rng, forms.intro),
+        scenario=scenario, model=render_model(slots.model, rng),
+        datasets=render_datasets(slots.datasets, rng), constraints=constraints,
+        deploy=render_deploy(slots.gpu, slots.engine, rng, forms.deploy), preamble=preamble,
+        model_name=slots.model, dataset_names=tuple(slots.datasets))
+    if forms.speed == "capture":
+        pieces.constraints = [c for c in constraints if c[0] != "speed"]
+    names = list(_STYLES)
+    if forms.intro == "generic":
+        names = ["prose", "casual", "runon"]  # the generic words live in the running text
+    style = forms.style or rng.choices(names, weights=[_STYLES[s][1] for s in names])[0]
+    text = _STYLES[style][0](pieces, rng)
+    if preamble and style != "prose":  # prose places it itself
+        text = preamble + ("\n" if style == "bullets" else " ") + text
+    if forms.speed == "capture":
+        text += " " + _capture_clause(slots, rng)
+    return text, slots.to_parse()
+
+
+def _capture_clause(slots: Slots, rng: random.Random) -> str:
+    """A camera's frame rate is the source's, not a target: only the model's figure counts."""
+    rec = _pick(rng, ("30", "50", "60", "120", "240"))
+    if slots.speed["unit"] == "fps":
+        return (f"The cameras record at {rec} fps, but the model only needs to handle "
+                f"{_fmt(slots.speed['value'])} FPS.")
+    return _pick(rng, (f"The videos are recorded at {rec} fps, but the analysis runs "
+                       "offline, so speed is not a requirement.",
+                       f"Our cameras record at {rec} fps; that's just the camera, we analyse "
+                       "everything offline."))
+
+
+# --------------------------------------------------------------------------- pools
+
+
+@dataclass
+class _Pools:
+    """What the seeds of one task offer to other seeds of that task."""
+
+    seeds: list[tuple[LampItem, Slots]]
+    object_lists: list[tuple[list[str], str, str, list[str]]]  # objects, scenario, modality,
+    # datasets: a dataset stays with the classes it was named with
+    models: list[str]
+
+
+def _pools(seeds: Sequence[LampItem]) -> dict[str, _Pools]:
+    pools = {t: _Pools([], [], []) for t in TASKS}
+    for item in seeds:
+        slots = Slots.from_parse(item.parse)
+        if slots.task not in pools:
+            continue
+        pool = pools[slots.task]
+        if slots.objects and (slots.task != "classification" or len(slots.objects) >= 2):
+            # seeds without classes ("COCO, all 80 categories") stay originals only
+            pool.seeds.append((item, slots))
+            pool.object_lists.append((slots.objects, slots.scenario, slots.modality,
+                                      slots.datasets))
+        if slots.model != "none" and slots.model not in pool.models:
+            pool.models.append(slots.model)
+    return pools
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def _numbers(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """The seed's slots; every constraint drawn again (value, unit and phrasing)."""
+    s = copy.deepcopy(slots)
+    keep = [k for k in ("speed", "flops", "parameters") if getattr(s, k)["unit"] != "none"]
+    for key in ("speed", "flops", "parameters"):
+        if key in keep or rng.random() < (0.45 if key == "speed" else 0.25):
+            setattr(s, key, _draw(key, rng))
+        else:
+            setattr(s, key, dict(_NONE_QTY))
+    names = [m["name"] for m in s.metrics] or ([] if rng.random() < 0.4 else [""])
+    s.metrics = []
+    for name in names:
+        metric = draw_metric(s.task, rng, exclude=[m["name"] for m in s.metrics])
+        if name:
+            lo, hi = _METRIC_RANGES.get(name, (50, 95))
+            metric = {"name": name, "value": _num(rng.randint(lo, hi) / 100)}
+        if metric["name"] not in [m["name"] for m in s.metrics]:
+            s.metrics.append(metric)
+    if all(getattr(s, k)["unit"] == "none" for k in ("speed", "flops", "parameters")) \
+            and not s.metrics:
+        s.speed = _draw("speed", rng)
+    return _compose(s, rng)
+
+
+def _draw(key: str, rng: random.Random) -> dict[str, Any]:
+    if key == "speed":
+        return draw_speed(rng)
+    if key == "flops":
+        return draw_quantity(_FLOPS_DRAW, rng, (0.65, 0.3, 0.05))
+    return draw_quantity(_PARAMS_DRAW, rng, (0.75, 0.2, 0.05))
+
+
+def _swap(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """The seed's constraints with another seed's classes, a fresh model name, datasets,
+    hardware and engine."""
+    s = copy.deepcopy(slots)
+    objects, s.scenario, s.modality, datasets = pool.object_lists[
+        rng.randrange(len(pool.object_lists))]
+    s.objects = list(objects)
+    s.model = _pick(rng, pool.models) if pool.models and rng.random() < 0.45 else "none"
+    s.datasets = list(datasets) if rng.random() < 0.6 else []
+    s.gpu, s.engine = draw_deploy(rng)
+    return _compose(s, rng)
+
+
+def _paraphrase(slots: Slots, pool: _Pools, rng: random.Random
+                ) -> tuple[str, dict[str, Any]]:
+    """The seed's own slots and values in another frame."""
+    return _compose(slots, rng)
+
+
+_TRAPS: dict[str, tuple[str, ...]] = {
+    "classification": ("realtime", "no_speed", "generic", "cloud", "train_gpu", "no_gpu",
+                       "error", "error", "rate", "batch", "preamble", "realtime_number"),
+    "detection": ("realtime", "no_speed", "capture", "generic", "cloud", "train_gpu",
+                  "no_gpu", "points", "rate", "batch", "preamble", "realtime_number"),
+    "segmentation": ("realtime", "no_speed", "generic", "cloud", "train_gpu", "no_gpu",
+                     "points", "rate", "batch", "preamble", "realtime_number"),
+    "keypoint": ("realtime", "no_speed", "capture", "joints", "joints", "joints", "cloud",
+                 "train_gpu", "no_gpu", "points", "rate", "batch", "realtime_number"),
+}
+
+
+def _trap(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """One convention trap on the seed's slots (see the module doc)."""
+    s = copy.deepcopy(slots)
+    forms = _Forms()
+    options = list(_TRAPS[s.task])
+    if s.task == "keypoint" and (len(s.objects) != 1
+                                 or _carrier_group(s.objects[0]) not in _JOINTS):
+        options = [o for o in options if o != "joints"]
+    trap = _pick(rng, options)
+    if trap in ("realtime", "no_speed"):
+        s.speed, forms.speed = dict(_NONE_QTY), trap
+    elif trap == "realtime_number":
+        s.speed, forms.speed = _qty(_pick(rng, ("15", "20", "25", "30", "60")), "fps"), "realtime"
+    elif trap == "capture":
+        s.speed = (_qty(_pick(rng, ("5", "10", "15", "20", "25")), "fps")
+                   if rng.random() < 0.6 else dict(_NONE_QTY))
+        forms.speed, forms.style = "capture", "prose"
+    elif trap in ("generic", "joints"):
+        forms.intro = trap
+    elif trap == "cloud":
+        s.gpu, s.engine, forms.deploy = "none", _pick(rng, ("none", "onnxruntime")), "cloud"
+    elif trap in ("train_gpu", "no_gpu"):
+        s.gpu, forms.deploy = "cpu", trap
+        s.engine = _pick(rng, ("none", "none", "onnxruntime", "openvino"))
+    elif trap == "error":
+        s.metrics = [m for m in s.metrics if m["name"] != "accuracy"]
+        s.metrics.insert(0, {"name": "accuracy", "value": _num(rng.randint(80, 99) / 100)})
+        forms.metric = "error"
+    elif trap == "points":
+        s.metrics = [m for m in s.metrics if m["name"] not in _POINTS_OK]
+        name = _pick(rng, [n for n in _TASK_METRICS[s.task] if n in _POINTS_OK])
+        lo, hi = _METRIC_RANGES[name]
+        s.metrics.insert(0, {"name": name, "value": _num(rng.randint(lo, hi) / 100)})
+        forms.metric = "points"
+    elif trap == "rate":
+        v = _pick(rng, ("1", "2", "3", "4", "5", "6", "10", "12", "20", "30", "50"))
+        s.speed, forms.speed = _qty(float(v), "fps"), _pick(rng, ("per_minute", "per_hour"))
+    elif trap == "batch":
+        if rng.random() < 0.8:
+            s.speed = _qty(_pick(rng, [str(v) for v in _MS_VALUES[:14]]), "ms")
+        else:
+            s.speed = _qty(float(_pick(rng, ("0.05", "0.1", "0.25", "0.5"))), "s")
+        forms.speed = "batch"
+    elif trap == "preamble":
+        forms.preamble = _pick(rng, ("size", "resolution"))
+    return _compose(s, rng, forms)
+
+
+# Seed text may be edited only where these find nothing: appending "under 20 ms" to a seed
+# that says "speed doesn't matter" would contradict it.
+_MENTIONS = {
+    "speed": re.compile(r"real[\s-]?time|fps|frames?\b|latenc|speed|fast|quick|slow|\bms\b|"
+                        r"millisec|second|\bsec\b|minute|\bmin\b|hour|throughput|batch|"
+                        r"offline|per (?:image|frame|photo|scan)|\d\s*(?:s|h)\b|hz\b",
+                        re.IGNORECASE),
+    "parameters": re.compile(r"param|weights|model size|small|tiny|light|compact|\d\s*[kmb]\b",
+                             re.IGNORECASE),
+    "flops": re.compile(r"flop|compute|computation|\bmacs?\b|multiply", re.IGNORECASE),
+    "metrics": re.compile(r"accura|precision|recall|sensitiv|specific|f1|f-?score|\bap\d*\b|"
+                          r"\bmap\b|iou|dice|jaccard|pck|\bar\b|error|%|percent|score|\boks\b|"
+                          r"metric|\d\.\d", re.IGNORECASE),
+    "engine": re.compile(r"onnx|tensor\s?rt|\btrt\b|openvino|ncnn|engine|runtime|export|"
+                         r"tflite|core\s?ml|\bort\b", re.IGNORECASE),
+    "hardware": re.compile(r"cloud|server|backend|deploy|\brun|device|phone|mobile|android|"
+                           r"\bios\b|iphone|ipad|tablet|laptop|\bpc\b|computer|cpu|gpu|jetson|"
+                           r"raspberry|\bpi\b|edge|embedded|nvidia|rtx|gtx|workstation|"
+                           r"browser|\bapp\b|offline|batch|nuc|intel|arm\b|cuda|a100|v100|t4|"
+                           r"hardware|machine|board|camera module|kiosk|drone", re.IGNORECASE),
+}
+
+
+_GENERIC_SCENARIO_WORDS = {"none", "and", "of", "the", "for", "monitoring", "inspection",
+                           "analysis", "analytics", "detection", "quality", "control",
+                           "research", "safety", "management", "project", "imaging",
+                           "automation", "app", "system", "tracking", "recognition"}
+
+
+def _domain_words(scenario: str) -> set[str]:
+    """The words of a scenario that name a domain ('agriculture', 'driving'), not an
+    activity ('monitoring', 'inspection'), so 'wildlife monitoring' ~ 'wildlife'."""
+    return set(re.findall(r"[a-z]+", scenario.lower())) - _GENERIC_SCENARIO_WORDS
+
+
+def _locate_objects(text: str, objects: Sequence[str]) -> list[tuple[int, int, bool]] | None:
+    """(start, end, written in the plural) of each object, or None unless every object
+    occurs exactly once as a whole word and no two occurrences overlap."""
+    spans: list[tuple[int, int, bool]] = []
+    for obj in objects:
+        forms = {obj: False}
+        plural = _plural(obj)
+        if plural and plural != obj:
+            forms[plural] = True
+        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        hits = list(re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text, re.IGNORECASE))
+        if len(hits) != 1:
+            return None
+        m = hits[0]
+        spans.append((m.start(), m.end(), forms.get(m.group(0).lower(), False)))
+    ordered = sorted(spans)
+    if any(a[1] > b[0] for a, b in itertools.pairwise(ordered)):
+        return None
+    return spans
+
+
+def _swap_objects(text: str, objects: list[str], new: list[str]) -> str | None:
+    spans = _locate_objects(text, objects)
+    if spans is None:
+        return None
+    edits = []
+    for (start, end, plural), replacement in zip(spans, new, strict=True):
+        word = _plural(replacement) if plural else replacement
+        if word is None:
+            return None  # the seed wrote a plural this class has no certain plural for
+        if text[start].isupper():
+            word = _cap(word)
+        edits.append((start, end, word))
+    for start, end, word in sorted(edits, reverse=True):
+        before = text[:start]
+        article = re.search(r"(?<![\w-])(an?) $", before, re.IGNORECASE)
+        if article:  # keep "a"/"an" right for the new word
+            art = _article(word.lower() if word[:1].isupper() and word[1:2].islower() else word)
+            if article.group(1)[0].isupper():
+                art = _cap(art)
+            before = before[:article.start(1)] + art + " "
+        text = before + word + text[end:]
+    return text
+
+
+def _seed_edit(item: LampItem, slots: Slots, pool: _Pools, rng: random.Random
+               ) -> tuple[str, dict[str, Any]] | None:
+    """Seed text with located object names swapped and/or one sentence appended (None when
+    this seed allows no exact edit)."""
+    text, parse = item.request, copy.deepcopy(item.parse)
+    edited = False
+    if not slots.datasets and rng.random() < 0.7:
+        # a dataset names its classes; swapping them under a named dataset would not fit
+        group = _carrier_group(slots.objects[0]) if slots.task == "keypoint" else ""
+        candidates = [(o, scenario) for o, scenario, _, _ in pool.object_lists
+                      if len(o) == len(slots.objects) and not set(o) & set(slots.objects)
+                      and (slots.task != "keypoint" or _carrier_group(o[0]) == group != "other")]
+        # Classes from the same scenario keep the seed's story plausible ("a greenhouse
+        # robot ... ripe and unripe tomatoes"); any other classes only now and then.
+        words = _domain_words(slots.scenario)
+        related = [o for o, scenario in candidates if words & _domain_words(scenario)]
+        candidates = related or ([o for o, _ in candidates] if rng.random() < 0.2 else [])
+        if candidates:
+            new = list(candidates[rng.randrange(len(candidates))])
+            swapped = _swap_objects(text, slots.objects, new)
+            if swapped is not None:
+                text, edited = swapped, True
+                parse["data"]["object"] = new
+                parse["data"]["description"] = f"Images of {', '.join(new)}."
+    appendable = []
+    model = parse["model"]
+    for key in ("speed", "flops", "parameters"):
+        if model[key]["unit"] == "none" and not _MENTIONS[key].search(text):
+            appendable.append(key)
+    if not model["metrics"] and not _MENTIONS["metrics"].search(text):
+        appendable.append("metrics")
+    deploy = parse["deploy"]
+    if deploy["inference engine"] == "none" and not _MENTIONS["engine"].search(text) \
+            and deploy["gpu"] in ("cpu", "gpu", "none"):
+        appendable.append("engine")
+    if deploy["gpu"] == "none" and deploy["inference engine"] == "none" \
+            and not _MENTIONS["hardware"].search(text):
+        appendable.append("hardware")
+    last_line = text.rstrip().splitlines()[-1] if text.strip() else ""
+    if len(last_line.split()) < 4:
+        appendable = []  # a letter's sign-off ("Best, Carla"): nothing goes after it
+    if appendable and (not edited or rng.random() < 0.5):
+        key = _pick(rng, appendable)
+        sentence = _append_sentence(key, parse, rng)
+        sep = "\n" if "\n" in text else " "
+        if text.rstrip()[-1:] not in ".!?":
+            text = text.rstrip() + "."
+        text = text.rstrip() + sep + sentence
+        edited = True
+    return (text, parse) if edited else None
+
+
+def _append_sentence(key: str, parse: dict[str, Any], rng: random.Random) -> str:
+    """A sentence stating one field the seed left empty, and that field set in `parse`."""
+    model, deploy, task = parse["model"], parse["deploy"], parse["model"]["task"]
+    if key in ("speed", "flops", "parameters"):
+        value = _draw(key, rng)
+        model[key] = value
+        render = {"speed": render_speed, "flops": render_flops, "parameters": render_params}
+        rendered = render[key](value, rng)
+        assert rendered is not None  # a drawn quantity always has a unit
+        return rendered.clause
+    if key == "metrics":
+        metric = draw_metric(task, rng)
+        model["metrics"] = [metric]
+        return render_metric(metric, task, rng).clause
+    if key == "engine":
+        engine = _pick(rng, {"gpu": ("tensorrt", "onnxruntime"), "cpu": ("onnxruntime",),
+                             "none": ("onnxruntime",)}[deploy["gpu"]])
+        deploy["inference engine"] = engine
+        deploy["description"] = f"Deploy with {engine}."
+        return _pick(rng, {"tensorrt": ("We'd like to deploy it with TensorRT.",
+                                        "Please optimise it with TensorRT."),
+                           "onnxruntime": ("Please export it to ONNX.",
+                                           "We will serve it with ONNX Runtime.")}[engine])
+    gpu, engine = draw_deploy(rng)
+    rendered = render_deploy(gpu, engine, rng, form="cloud" if gpu == "none" else None)
+    assert rendered is not None  # 'cloud' always names where it runs
+    deploy.update({"gpu": gpu, "inference engine": engine,
+                   "description": f"Deploy on {gpu}, engine {engine}."})
+    return rendered.clause
+
+
+# --------------------------------------------------------------------------- public API
+
+_Builder = Callable[[Slots, _Pools, random.Random], tuple[str, dict[str, Any]]]
+_BUILDERS: dict[str, _Builder] = {"numbers": _numbers, "swap": _swap,
+                                  "paraphrase": _paraphrase, "trap": _trap}
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _quota(total: int, weights: dict[str, float]) -> dict[str, int]:
+    """Largest-remainder split of `total` by `weights` (deterministic)."""
+    raw = {k: total * w / sum(weights.values()) for k, w in weights.items()}
+    counts = {k: int(v) for k, v in raw.items()}
+    for k in sorted(raw, key=lambda k: (counts[k] - raw[k], k))[:total - sum(counts.values())]:
+        counts[k] += 1
+    return counts
+
+
+def generate_ru_pairs(seeds: list[LampItem], n: int, seed: int = 0) -> list[LampItem]:
+    """`n` training pairs from `seeds`, deterministic for `seed`.
+
+    The seeds themselves come first (all of them when they are at most
+    `ORIGINAL_MAX_SHARE` of `n`, else a task-balanced sample); the rest is split evenly
+    over the four tasks and, within a task, over the kinds by `KIND_WEIGHTS`. Every parse
+    is schema-valid and no two requests are the same text.
+    """
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    rng = random.Random(seed)  # noqa: S311 - data sampling, not security
+    pools = _pools(seeds)
+    n_orig = min(len(seeds), int(n * ORIGINAL_MAX_SHARE + 0.999999))
+    if n_orig < len(seeds):
+        by_task: dict[str, list[LampItem]] = {}
+        for item in seeds:
+            by_task.setdefault(item.task, []).append(item)
+        for items in by_task.values():
+            rng.shuffle(items)
+        order = [items[i] for i in range(max(map(len, by_task.values()), default=0))
+                 for items in by_task.values() if i < len(items)]
+        originals = order[:n_orig]
+    else:
+        originals = list(seeds)
+    out: list[LampItem] = list(originals)
+    seen = {_norm_text(item.request) for item in seeds}
+    tasks = [t for t in TASKS if pools[t].seeds]
+    if not tasks and n > len(out):
+        raise ValueError("no seed has a task and classes to generate from")
+    per_task = _quota(n - len(out), dict.fromkeys(tasks, 1.0))
+    plan: list[tuple[str, str]] = []
+    for task in tasks:
+        for kind, count in _quota(per_task[task], KIND_WEIGHTS).items():
+            plan += [(task, kind)] * count
+    rng.shuffle(plan)
+    for index, (task, kind) in enumerate(plan):
+        out.append(_generate_one(pools[task], kind, index, rng, seen))
+    return out
+
+
+def _generate_one(pool: _Pools, kind: str, index: int, rng: random.Random,
+                  seen: set[str]) -> LampItem:
+    for attempt in range(200):
+        item, slots = pool.seeds[rng.randrange(len(pool.seeds))]
+        # seed_edit falls back to a slot-built paraphrase for seeds that allow no exact edit
+        use = kind if kind != "seed_edit" or attempt < 150 else "paraphrase"
+        if use == "seed_edit":
+            made = _seed_edit(item, slots, pool, rng)
+            if made is None:
+                continue
+        else:
+            made = _BUILDERS[use](slots, pool, rng)
+        text, parse = made
+        key = _norm_text(text)
+        if key in seen:
+            continue
+        errors = schema_errors(parse)
+        if errors:  # a bug in a renderer, never data to train on
+            raise RuntimeError(f"generated parse is not schema-valid: {errors[:3]}")
+        seen.add(key)
+        return LampItem(id=f"ru-{use}-{index:05d}-{item.id}", request=text, parse=parse)
+    raise RuntimeError(f"could not generate a new {kind} item for {pool.seeds[0][1].task}")
+
+
+def check_disjoint(train: list[LampItem], eval_items: list[LampItem]) -> None:
+    """ValueError naming the training ids whose request equals (after lower-casing and
+    whitespace normalisation) or nearly equals (rapidfuzz ratio >= 95) an evaluation
+    request: training on those would leak the evaluation into the model."""
+    eval_texts = [_norm_text(e.request) for e in eval_items]
+    exact = {text: e.id for text, e in zip(eval_texts, eval_items, strict=True)}
+    clashes: list[str] = []
+    for item in train:
+        text = _norm_text(item.request)
+        if text in exact:
+            clashes.append(f"{item.id} == {exact[text]}")
+            continue
+        hit = process.extractOne(text, eval_texts, scorer=fuzz.ratio,
+                                 score_cutoff=NEAR_COPY_RATIO)
+        if hit is not None:
+            clashes.append(f"{item.id} ~ {eval_items[hit[2]].id} (ratio {hit[1]:.1f})")
+    if clashes:
+        shown = "; ".join(clashes[:20]) + (f"; ... {len(clashes) - 20} more"
+                                           if len(clashes) > 20 else "")
+        raise ValueError(f"{len(clashes)} training request(s) copy evaluation requests: "
+                         f"{shown}")
+
+
+@dataclass(frozen=True)
+class RUDataReport:
+    """What `build_ru_dataset` wrote."""
+
+    path: Path
+    total: int
+    seeds: int
+    eval_items: int
+    per_task: dict[str, int]
+    per_kind: dict[str, int]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "total": self.total, "seeds": self.seeds,
+                "eval_items": self.eval_items, "per_task": self.per_task,
+                "per_kind": self.per_kind}
+
+
+def load_items(paths: Sequence[Path]) -> list[LampItem]:
+    return [item for path in paths for item in read_lamp_jsonl(Path(path))]
+
+
+def write_items(items: Sequence[LampItem], out_path: Path) -> None:
+    """JSONL in the dev sets' line format, written atomically (temp file + os.replace) so a
+    reader never sees a half-written training set."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for item in items:
+                f.write(json.dumps({"id": item.id, "task": item.task, "request": item.request,
+                                    "parse": item.parse}) + "\n")
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_ru_dataset(out_path: Path, n: int, seed: int = 0,
+                     seed_files: Sequence[Path] = SEED_FILES,
+                     eval_files: Sequence[Path] = EVAL_FILES) -> RUDataReport:
+    """Load the seeds, generate `n` pairs, refuse any that copy an evaluation request,
+    and write them to `out_path`."""
+    overlap = {Path(p).resolve() for p in seed_files} & {Path(p).resolve() for p in eval_files}
+    if overlap:
+        raise ValueError(f"evaluation files given as seeds: {sorted(map(str, overlap))}")
+    seeds = load_items(seed_files)
+    eval_items = load_items(eval_files)
+    items = generate_ru_pairs(seeds, n, seed)
+    check_disjoint(items, eval_items)
+    write_items(items, out_path)
+    kinds = Counter(variation_kind(i) for i in items)
+    tasks = Counter(i.task for i in items)
+    return RUDataReport(path=Path(out_path), total=len(items), seeds=len(seeds),
+                        eval_items=len(eval_items),
+                        per_task={t: tasks[t] for t in sorted(tasks)},
+                        per_kind={k: kinds[k] for k in KINDS if kinds[k]})
+
+
+__all__ = ["EVAL_FILES", "KINDS", "SEED_FILES", "RUDataReport", "build_ru_dataset",
+           "check_disjoint", "generate_ru_pairs", "load_items", "render_metric",
+           "render_speed", "variation_kind", "write_items"]

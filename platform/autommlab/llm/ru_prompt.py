@@ -1,0 +1,129 @@
+"""RU-LLaMA's prompt and answer format: request text -> compact JSON -> RequestConfig.
+
+The model does not write the full request-config document. It writes a compact answer
+with the fields that carry meaning (task, objects, constraints, target) under short keys;
+the three free-text `description` fields are then written by code from those fields, the
+same way the rules backend writes them. Why: every token the model writes costs a forward
+pass on a CPU, descriptions are not scored and add nothing a later stage uses, and a
+smaller target is learnt faster from the same data. The compact answer is constrained to
+`ANSWER_SCHEMA` while decoding, and the assembled document is validated against the shared
+request-config schema afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from autommlab.errors import LLMError
+from autommlab.llm.base import ChatExample, Message
+from autommlab.understand.schema import RequestConfig, schema_errors
+
+SYSTEM_PROMPT = ("Extract the computer-vision model request as JSON: task, objects, "
+                 "datasets, model, speed, flops, params, metrics, gpu, engine, scenario, "
+                 "modality.")
+
+METRIC_NAMES = ["accuracy", "precision", "recall", "f1-score", "AP", "IoU", "dice", "PCK",
+                "AR"]
+
+
+def _quantity(units: list[str]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False, "required": ["value", "unit"],
+            "properties": {"value": {"type": "number", "minimum": 0},
+                           "unit": {"enum": units}}}
+
+
+_TEXT = {"type": "string", "maxLength": 60}
+
+#: What the model writes. Key order is the decoding order: the task first, because it
+#: conditions everything else.
+ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["task", "objects", "datasets", "model", "speed", "flops", "params",
+                 "metrics", "gpu", "engine", "scenario", "modality"],
+    "properties": {
+        "task": {"enum": ["classification", "detection", "segmentation", "keypoint"]},
+        "objects": {"type": "array", "items": _TEXT, "maxItems": 24},
+        "datasets": {"type": "array", "items": _TEXT, "maxItems": 8},
+        "model": _TEXT,
+        "speed": _quantity(["ms", "s", "min", "h", "fps", "none"]),
+        "flops": _quantity(["FLOPs", "MFLOPs", "GFLOPs", "TFLOPs", "PFLOPs", "EFLOPs",
+                            "none"]),
+        "params": _quantity(["K", "M", "B", "none"]),
+        "metrics": {"type": "array", "maxItems": 6, "items": {
+            "type": "object", "additionalProperties": False, "required": ["name", "value"],
+            "properties": {"name": {"enum": METRIC_NAMES},
+                           "value": {"type": "number", "minimum": 0, "maximum": 1}}}},
+        "gpu": {"enum": ["cpu", "gpu", "none"]},
+        "engine": {"enum": ["onnxruntime", "ncnn", "openvino", "tensorrt", "none"]},
+        "scenario": _TEXT,
+        "modality": _TEXT,
+    },
+}
+
+
+def ru_messages(request: str) -> list[Message]:
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": request}]
+
+
+def _number(value: float) -> float | int:
+    """1.0 -> 1 (shorter to write, the same number); other values unchanged."""
+    return int(value) if float(value).is_integer() else round(float(value), 6)
+
+
+def answer_from_parse(parse: dict[str, Any]) -> str:
+    """The compact answer the model should write for a ground-truth parse."""
+    data, model, deploy = parse["data"], parse["model"], parse["deploy"]
+
+    def qty(q: dict[str, Any]) -> dict[str, Any]:
+        return {"value": _number(q["value"]), "unit": q["unit"]}
+
+    answer = {
+        "task": model["task"], "objects": list(data["object"]),
+        "datasets": list(data["specific"]), "model": model["specific_model"],
+        "speed": qty(model["speed"]), "flops": qty(model["flops"]),
+        "params": qty(model["parameters"]),
+        "metrics": [{"name": m["name"], "value": _number(m["value"])} for m in model["metrics"]],
+        "gpu": deploy["gpu"], "engine": deploy["inference engine"],
+        "scenario": data.get("scenario", "none") or "none",
+        "modality": data.get("modality", "none") or "none",
+    }
+    return json.dumps(answer, separators=(",", ":"), ensure_ascii=False)
+
+
+def parse_from_answer(text: str) -> RequestConfig:
+    """The full request config from the model's compact answer (validated; never eval'd)."""
+    try:
+        answer = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LLMError(f"the LLM's answer is not JSON: {exc}: {text[:200]!r}") from exc
+    if not isinstance(answer, dict):
+        raise LLMError("the LLM's answer is not a JSON object")
+    try:
+        objects = [str(o).strip().lower() for o in answer["objects"] if str(o).strip()]
+        task = answer["task"]
+        gpu, engine = answer["gpu"], answer["engine"]
+        document = {
+            "data": {"description": f"Images of {', '.join(objects)}." if objects else "none",
+                     "scenario": str(answer["scenario"]) or "none", "object": objects,
+                     "modality": str(answer["modality"]) or "none",
+                     "specific": [str(d) for d in answer["datasets"]]},
+            "model": {"description": f"A {task} model.", "task": task,
+                      "specific_model": str(answer["model"]) or "none",
+                      "speed": answer["speed"], "flops": answer["flops"],
+                      "parameters": answer["params"], "metrics": answer["metrics"]},
+            "deploy": {"description": "none" if gpu == "none" and engine == "none"
+                       else f"{gpu} / {engine}", "gpu": gpu, "inference engine": engine},
+        }
+    except (KeyError, TypeError) as exc:
+        raise LLMError(f"the LLM's answer misses a field: {exc}") from exc
+    problems = schema_errors(document)
+    if problems:
+        raise LLMError("the LLM's answer does not fit the request schema: "
+                       + "; ".join(problems[:3]))
+    return RequestConfig.model_validate(document)
+
+
+def ru_example(request: str, parse: dict[str, Any]) -> ChatExample:
+    return ChatExample(messages=tuple(ru_messages(request)), answer=answer_from_parse(parse))

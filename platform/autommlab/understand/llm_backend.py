@@ -1,0 +1,133 @@
+"""The `llm` and `http` parser backends (RU-LLaMA), and `ensemble` (LLM + rules).
+
+`llm`: a local transformers model with the RU LoRA adapter (by default SmolLM2-135M with
+the adapter shipped in `autommlab/llm/adapters/ru`), decoding constrained to the compact
+answer schema (`autommlab.llm.ru_prompt`). `http`: the same prompt sent to an
+OpenAI-compatible server (our Ray Serve RU endpoint). Either way the answer is validated;
+a reply that still fails (or a server that cannot be reached) falls back to the rules
+parser, and the result says so in `fallback_reason` and its warnings.
+
+`ensemble`: both parsers, combined key by key. For each scored key the backend that was
+more often right on the holdout set (`KEY_PREFERENCE`, measured with `autommlab lamp ru`,
+see docs/llm.md) is taken; the rules parser fills in whatever the LLM could not produce.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from autommlab.errors import LLMError
+from autommlab.understand.base import Parser, ParseResult, get_parser, register_parser
+from autommlab.understand.schema import RequestConfig
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ADAPTER = "builtin:ru"
+ADAPTER_ENV = "AUTOMMLAB_LLM_ADAPTER"
+#: Longest compact answer: 24 objects and 6 metrics fit; typical answers are 60-90 tokens.
+MAX_ANSWER_TOKENS = 320
+
+
+class _ChatParser(Parser):
+    """Shared flow: chat model -> compact answer -> RequestConfig, rules as the fallback."""
+
+    def __init__(self, chat: Any, fallback: str | None = "rules") -> None:
+        self.chat = chat
+        self.fallback = get_parser(fallback) if fallback else None
+
+    def _parse(self, text: str) -> ParseResult:
+        from autommlab.llm.ru_prompt import ANSWER_SCHEMA, parse_from_answer, ru_messages
+
+        try:
+            completion = self.chat.complete_json(ru_messages(text), ANSWER_SCHEMA,
+                                                 max_new_tokens=MAX_ANSWER_TOKENS)
+            return ParseResult(config=parse_from_answer(completion.text))
+        except LLMError as exc:
+            if self.fallback is None:
+                raise
+            log.warning("%s backend: %s; parsing with the %s backend instead", self.name, exc,
+                        self.fallback.name)
+            result = self.fallback.parse(text)
+            result.fallback_reason = str(exc)
+            result.warnings.append(f"the {self.name} backend's answer was unusable ({exc}); "
+                                   f"this parse comes from the {self.fallback.name} backend")
+            return result
+
+
+@register_parser("llm")
+class LLMParser(_ChatParser):
+    """Local transformers model + LoRA adapter. Options are `LLMConfig` fields."""
+
+    def __init__(self, chat: Any = None, fallback: str | None = "rules",
+                 **llm_options: Any) -> None:
+        if chat is None:
+            from autommlab.llm.config import LLMConfig
+            from autommlab.llm.local import LocalChatModel
+
+            if llm_options.get("adapter") is None and not os.environ.get(ADAPTER_ENV):
+                llm_options["adapter"] = DEFAULT_ADAPTER  # the shipped RU adapter
+            chat = LocalChatModel(LLMConfig.from_env(**llm_options))
+        super().__init__(chat, fallback)
+
+
+@register_parser("http")
+class HTTPParser(_ChatParser):
+    """An OpenAI-compatible server (`AUTOMMLAB_LLM_URL`), e.g. our Ray Serve RU endpoint."""
+
+    def __init__(self, chat: Any = None, fallback: str | None = "rules",
+                 base_url: str | None = None, timeout_s: float = 60.0) -> None:
+        if chat is None:
+            from autommlab.llm.http import HTTPChatModel
+
+            chat = HTTPChatModel(base_url, timeout_s=timeout_s)
+        super().__init__(chat, fallback)
+
+
+#: Scored key -> the backend trusted for it in the ensemble. Measured on
+#: tests/data/lamp_holdout.jsonl (kept out of the LLM's training data); see docs/llm.md.
+KEY_PREFERENCE: dict[str, str] = {
+    "model.task": "llm", "model.specific_model": "rules", "model.speed": "rules",
+    "model.flops": "rules", "model.parameters": "rules", "deploy.gpu": "llm",
+    "deploy.inference engine": "rules", "data.object": "llm", "model.metrics": "rules",
+}
+
+
+@register_parser("ensemble")
+class EnsembleParser(Parser):
+    """LLM and rules parses combined key by key (`KEY_PREFERENCE`)."""
+
+    def __init__(self, llm: Parser | None = None, rules: Parser | None = None,
+                 preference: dict[str, str] | None = None, **llm_options: Any) -> None:
+        self.rules = rules or get_parser("rules")
+        self.llm = llm or LLMParser(fallback=None, **llm_options)
+        self.preference = dict(KEY_PREFERENCE if preference is None else preference)
+
+    def _parse(self, text: str) -> ParseResult:
+        ruled = self.rules.parse(text)
+        try:
+            learned = self.llm.parse(text)
+        except LLMError as exc:
+            ruled.fallback_reason = str(exc)
+            ruled.warnings.append(f"the LLM answer was unusable ({exc}); rules parse only")
+            return ruled
+        merged = combine(learned.config, ruled.config, self.preference)
+        return ParseResult(config=merged, warnings=ruled.warnings + learned.warnings)
+
+
+def combine(llm: RequestConfig, rules: RequestConfig,
+            preference: dict[str, str]) -> RequestConfig:
+    """Take each scored key from the backend `preference` names; the rest from the LLM."""
+    a, b = llm.to_json_dict(), rules.to_json_dict()
+    paths = {"model.task": ("model", "task"), "model.specific_model": ("model", "specific_model"),
+             "model.speed": ("model", "speed"), "model.flops": ("model", "flops"),
+             "model.parameters": ("model", "parameters"), "deploy.gpu": ("deploy", "gpu"),
+             "deploy.inference engine": ("deploy", "inference engine"),
+             "data.object": ("data", "object"), "model.metrics": ("model", "metrics")}
+    for key, (section, field) in paths.items():
+        if preference.get(key) == "rules":
+            a[section][field] = b[section][field]
+    if preference.get("data.object") == "rules":
+        a["data"]["description"] = b["data"]["description"]
+    return RequestConfig.model_validate(a)

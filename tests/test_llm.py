@@ -1,0 +1,331 @@
+"""LLM backends: constrained decoding, LoRA fine-tuning (resumable), RU answer format, the
+llm/http/ensemble parser backends and their fallback to rules.
+
+Most tests use a random tiny Llama with SmolLM2's real tokenizer (tests/llmfixtures.py):
+they check mechanics, not parse quality. The HTTP tests talk to a real HTTP server on
+127.0.0.1 (a small OpenAI-compatible stand-in written for the test, not a real LLM server).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jsonschema
+import pytest
+
+from autommlab.errors import LLMError
+from autommlab.lamp.dataset import read_lamp_jsonl as load_lamp
+from autommlab.lamp.scoring import score_keys
+from autommlab.llm.base import ChatExample, ChatModel, Completion
+from autommlab.llm.config import LLMConfig
+from autommlab.llm.decoding import constrained_greedy
+from autommlab.llm.local import LocalChatModel, resolve_adapter
+from autommlab.llm.ru_prompt import (
+    ANSWER_SCHEMA,
+    answer_from_parse,
+    parse_from_answer,
+    ru_example,
+)
+from autommlab.llm.sft import IGNORE_INDEX, SFTConfig, encode_example, train_lora
+from autommlab.understand import get_parser
+from autommlab.understand.llm_backend import EnsembleParser, HTTPParser, LLMParser, combine
+from llmfixtures import smol_tokenizer, tiny_llama  # noqa: F401 - fixture
+
+DATA = Path(__file__).parent / "data"
+SMALL_SCHEMA = {"type": "object", "additionalProperties": False,
+                "required": ["task", "count", "ok"],
+                "properties": {"task": {"enum": ["classification", "detection"]},
+                               "count": {"type": "integer", "minimum": 0, "maximum": 9},
+                               "ok": {"type": "boolean"}}}
+
+
+class ScriptedChatModel(ChatModel):
+    """Test double: returns fixed texts in order (or raises), records the calls."""
+
+    description = "scripted"
+
+    def __init__(self, *answers: str | Exception) -> None:
+        self.answers = list(answers)
+        self.calls: list[list[dict[str, str]]] = []
+
+    def complete_json(self, messages: Any, schema: Any, *,
+                      max_new_tokens: int = 256) -> Completion:
+        self.calls.append([dict(m) for m in messages])
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return Completion(text=answer)
+
+
+# --- configuration -----
+def test_config_from_env_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTOMMLAB_LLM_THREADS", "2")
+    monkeypatch.setenv("AUTOMMLAB_LLM_DEVICE", "cuda")
+    config = LLMConfig.from_env(adapter="/tmp/x")
+    assert (config.threads, config.device, config.adapter) == (2, "cuda", "/tmp/x")
+    assert config.resolved_dtype() == "bfloat16"
+    assert LLMConfig().resolved_dtype() == "float32"
+    monkeypatch.setenv("AUTOMMLAB_LLM_THREADS", "-1")
+    with pytest.raises(LLMError, match="threads"):
+        LLMConfig.from_env()
+
+
+def test_missing_adapter_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(LLMError, match=r"adapter_config\.json"):
+        resolve_adapter(str(tmp_path))
+    with pytest.raises(LLMError, match="unknown built-in adapter"):
+        resolve_adapter("builtin:nope")
+    assert resolve_adapter("none") is None
+
+
+# --- RU answer format -----
+def test_compact_answer_round_trips_every_dev_parse() -> None:
+    """The compact answer loses nothing that is scored: for every dev-set parse,
+    answer -> full document scores right on all nine keys against the original."""
+    items = [i for f in sorted(DATA.glob("lamp_dev*.jsonl")) for i in load_lamp(f)]
+    assert len(items) > 1000
+    for item in items:
+        text = answer_from_parse(item.parse)
+        jsonschema.validate(json.loads(text), ANSWER_SCHEMA)
+        config = parse_from_answer(text)
+        assert all(score_keys(config.to_json_dict(), item.parse).values()), item.id
+
+
+def test_answers_that_do_not_fit_are_rejected_not_evaluated() -> None:
+    with pytest.raises(LLMError, match="not JSON"):
+        parse_from_answer("__import__('os').system('true')")
+    with pytest.raises(LLMError, match="misses a field"):
+        parse_from_answer('{"task": "detection"}')
+    good = json.loads(answer_from_parse(load_lamp(DATA / "lamp_dev.jsonl")[0].parse))
+    good["speed"] = {"value": -3, "unit": "ms"}
+    with pytest.raises(LLMError, match="schema"):
+        parse_from_answer(json.dumps(good))
+
+
+# --- constrained decoding -----
+def test_constrained_decoding_of_a_random_model_is_schema_valid(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    model = tiny_llama(smol_tokenizer)
+    chat = LocalChatModel(LLMConfig(), model=model, tokenizer=smol_tokenizer)
+    completion = chat.complete_json([{"role": "user", "content": "hello"}], SMALL_SCHEMA,
+                                    max_new_tokens=64)
+    jsonschema.validate(json.loads(completion.text), SMALL_SCHEMA)
+
+
+def test_forced_tokens_are_batched_into_fewer_forward_passes(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    model = tiny_llama(smol_tokenizer)
+    ids = LocalChatModel(LLMConfig(), model=model,
+                         tokenizer=smol_tokenizer).prompt_ids([{"role": "user", "content": "x"}])
+    decoded = constrained_greedy(model, smol_tokenizer, ids, SMALL_SCHEMA, 64)
+    assert decoded.complete
+    # keys, quotes and braces are forced: far fewer passes than tokens
+    assert decoded.forward_passes < len(decoded.tokens) / 2
+
+
+def test_unfinished_answer_is_an_error_not_a_truncated_parse(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    chat = LocalChatModel(LLMConfig(), model=tiny_llama(smol_tokenizer), tokenizer=smol_tokenizer)
+    with pytest.raises(LLMError, match="did not finish"):
+        chat.complete_json([{"role": "user", "content": "x"}], ANSWER_SCHEMA, max_new_tokens=5)
+
+
+# --- fine-tuning -----
+def _examples() -> list[ChatExample]:
+    items = load_lamp(DATA / "lamp_dev.jsonl")[:4]
+    return [ru_example(i.request, i.parse) for i in items]
+
+
+def test_loss_is_on_the_answer_only(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    example = _examples()[0]
+    ids, labels = encode_example(smol_tokenizer, example)
+    answer = [t for t in labels if t != IGNORE_INDEX]
+    assert smol_tokenizer.decode(answer[:-1]) == example.answer
+    assert answer[-1] == smol_tokenizer.eos_token_id
+    assert labels[:len(ids) - len(answer)] == [IGNORE_INDEX] * (len(ids) - len(answer))
+
+
+def test_lora_fine_tuning_learns_the_answers(
+        smol_tokenizer: Any, tmp_path: Path) -> None:  # noqa: F811
+    """A random tiny model, LoRA-tuned on two requests, then decodes their exact answers."""
+    examples = _examples()[:2]
+    config = SFTConfig(output_dir=tmp_path / "ru", max_steps=60, batch_size=2, lr=1e-2,
+                       warmup_steps=5, lora_r=16, lora_alpha=32, lora_dropout=0.0,
+                       save_every=1000, log_every=10)
+    result = train_lora(examples, config, model=tiny_llama(smol_tokenizer),
+                        tokenizer=smol_tokenizer)
+    assert (result.adapter_dir / "adapter_config.json").is_file()
+    assert result.losses[-1][1] < result.losses[0][1] / 5
+    training = json.loads((result.adapter_dir / "training.json").read_text())
+    assert training["steps"] == 60 and training["examples"] == 2
+
+    from peft import PeftModel
+
+    tuned = PeftModel.from_pretrained(tiny_llama(smol_tokenizer), result.adapter_dir)
+    chat = LocalChatModel(LLMConfig(), model=tuned.merge_and_unload(), tokenizer=smol_tokenizer)
+    for example in examples:
+        answer = chat.complete_json(example.messages, ANSWER_SCHEMA, max_new_tokens=200).text
+        assert json.loads(answer) == json.loads(example.answer)
+
+
+def test_interrupted_fine_tuning_resumes_where_it_stopped(smol_tokenizer: Any,  # noqa: F811
+                                                          tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    examples = _examples()
+
+    def config(name: str) -> SFTConfig:
+        return SFTConfig(output_dir=tmp_path / name, max_steps=12, batch_size=2, lr=5e-3,
+                         warmup_steps=2, lora_r=4, lora_alpha=8, save_every=5, log_every=2)
+
+    straight = train_lora(examples, config("a"), model=tiny_llama(smol_tokenizer),
+                          tokenizer=smol_tokenizer)
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_at_8(p: Any) -> None:
+        if p.step == 8:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        train_lora(examples, config("b"), model=tiny_llama(smol_tokenizer),
+                   tokenizer=smol_tokenizer, progress=stop_at_8)
+    assert (tmp_path / "b" / "checkpoint" / "state.pt").is_file()
+    assert not (tmp_path / "b" / "adapter").exists()  # nothing half-finished is published
+    resumed = train_lora(examples, config("b"), model=tiny_llama(smol_tokenizer),
+                         tokenizer=smol_tokenizer)
+    assert resumed.resumed_from == 5 and resumed.steps == 12
+    a = load_file(str(straight.adapter_dir / "adapter_model.safetensors"))
+    b = load_file(str(resumed.adapter_dir / "adapter_model.safetensors"))
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.allclose(a[key], b[key], atol=1e-5), key
+
+    with pytest.raises(Interrupted):
+        train_lora(examples, config("c"), model=tiny_llama(smol_tokenizer),
+                   tokenizer=smol_tokenizer, progress=stop_at_8)
+    with pytest.raises(LLMError, match="other data or settings"):
+        train_lora(examples[:3], config("c"), model=tiny_llama(smol_tokenizer),
+                   tokenizer=smol_tokenizer)
+
+
+# --- parser backends -----
+REQUEST = ("I need a detector for forklifts and pallets, under 10M parameters, "
+           "30 fps on a Jetson, TensorRT")
+
+
+def test_llm_parser_uses_a_valid_answer() -> None:
+    truth = get_parser("rules").parse(REQUEST).to_json_dict()
+    parser = LLMParser(chat=ScriptedChatModel(answer_from_parse(truth)))
+    result = parser.parse(REQUEST)
+    assert result.backend == "llm" and not result.fallback_reason
+    assert all(score_keys(result.to_json_dict(), truth).values())
+
+
+@pytest.mark.parametrize("reply", ["not json at all", '{"task": "detection"}',
+                                   LLMError("model missing")])
+def test_llm_parser_falls_back_to_rules_and_records_why(reply: Any) -> None:
+    parser = LLMParser(chat=ScriptedChatModel(reply))
+    result = parser.parse(REQUEST)
+    assert result.fallback_reason
+    assert any("rules backend" in w for w in result.warnings)
+    assert result.config.model.task == "detection"
+    with pytest.raises(LLMError):
+        LLMParser(chat=ScriptedChatModel(reply), fallback=None).parse(REQUEST)
+
+
+def test_ensemble_takes_each_key_from_the_preferred_backend() -> None:
+    rules = get_parser("rules")
+    truth = rules.parse(REQUEST).to_json_dict()
+    wrong = json.loads(answer_from_parse(truth))
+    wrong["task"], wrong["gpu"] = "segmentation", "cpu"
+    llm = LLMParser(chat=ScriptedChatModel(json.dumps(wrong)), fallback=None)
+    ensemble = EnsembleParser(llm=llm, rules=rules,
+                              preference={"model.task": "rules", "deploy.gpu": "llm"})
+    parsed = ensemble.parse(REQUEST).config
+    assert parsed.model.task == "detection"  # from rules
+    assert parsed.deploy.gpu == "cpu"  # from the LLM
+    merged = combine(parsed, rules.parse(REQUEST).config, {})
+    assert merged == parsed
+
+
+# --- http backend -----
+class _CompletionsStandIn(BaseHTTPRequestHandler):
+    """A minimal OpenAI-compatible chat-completions server for tests (not a real LLM)."""
+
+    answer = ""
+    fail_first = 0
+    seen: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append({"path": self.path, "body": body,
+                                "auth": self.headers.get("Authorization")})
+        if type(self).fail_first > 0:
+            type(self).fail_first -= 1
+            self.send_response(503)
+            self.end_headers()
+            return
+        reply = json.dumps({"choices": [{"message": {"role": "assistant",
+                                                     "content": type(self).answer}}],
+                            "usage": {"prompt_tokens": 10, "completion_tokens": 20}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def completions_server() -> Any:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CompletionsStandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _CompletionsStandIn.seen = []
+    _CompletionsStandIn.fail_first = 0
+    yield f"http://127.0.0.1:{server.server_address[1]}", _CompletionsStandIn
+    server.shutdown()
+    server.server_close()
+
+
+def test_http_parser_sends_the_schema_and_the_key_from_the_environment(
+        completions_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    url, handler = completions_server
+    truth = get_parser("rules").parse(REQUEST).to_json_dict()
+    handler.answer = answer_from_parse(truth)
+    handler.fail_first = 1  # one 503, retried
+    monkeypatch.setenv("AUTOMMLAB_LLM_API_KEY", "sk-test")
+    result = HTTPParser(base_url=url).parse(REQUEST)
+    assert not result.fallback_reason
+    assert all(score_keys(result.to_json_dict(), truth).values())
+    sent = handler.seen[-1]
+    assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer sk-test"
+    assert sent["body"]["response_format"]["json_schema"]["schema"] == ANSWER_SCHEMA
+    assert sent["body"]["messages"][-1]["content"] == REQUEST
+
+
+def test_http_parser_falls_back_when_the_server_is_gone(completions_server: Any) -> None:
+    url, _ = completions_server
+    port = int(url.rsplit(":", 1)[1])
+    dead = f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}"
+    result = HTTPParser(base_url=dead, timeout_s=2).parse(REQUEST)
+    assert "cannot reach" in result.fallback_reason
+    assert result.config.model.task == "detection"
+
+
+def test_http_backend_needs_a_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUTOMMLAB_LLM_URL", raising=False)
+    with pytest.raises(LLMError, match="AUTOMMLAB_LLM_URL"):
+        HTTPParser()
+    with pytest.raises(LLMError, match="http://"):
+        HTTPParser(base_url="file:///etc/passwd")
