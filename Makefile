@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint bench-parse lamp bench-quality bench-hpo
+.PHONY: setup demo test lint bench-parse lamp bench-quality bench-hpo bench-ru-llm bench-llm-speed bench-hpo-llm
 setup:
 	bash infra/setup.sh
 
@@ -29,3 +29,15 @@ bench-quality: setup
 
 bench-hpo: setup
 	$(PY) benchmarks/hpo.py --trials 10 --seeds 0 1
+
+# RU-LLaMA: rules vs llm vs ensemble on the holdout and test sets (ensemble keys chosen on holdout).
+bench-ru-llm: setup
+	$(PY) benchmarks/ru_llm.py
+
+# Parse latency of the llm backend (SmolLM2-135M + RU adapter), one thread.
+bench-llm-speed: setup
+	AUTOMMLAB_LLM_THREADS=1 $(VENV)/bin/autommlab lamp speed --backend llm --data tests/data/lamp_test.jsonl --n 40
+
+# HPO benchmark with the LLM searchers added (needs the shipped history and HPO adapter).
+bench-hpo-llm: setup
+	$(PY) benchmarks/hpo.py --trials 10 --seeds 0 --resume --searchers random tpe transfer llm hybrid

@@ -335,11 +335,11 @@ def test_default_advisor_is_the_local_model_with_the_hpo_adapter(
             self.config = config
 
     monkeypatch.setattr(local, "LocalChatModel", UnloadedLocalModel)
-    monkeypatch.delenv("AUTOMMLAB_LLM_ADAPTER", raising=False)
+    monkeypatch.delenv("AUTOMMLAB_LLM_HPO_ADAPTER", raising=False)
     advisor = advisor_module.default_advisor()
     assert isinstance(advisor, LLMAdvisor)
     assert advisor.chat.config.adapter == "builtin:hpo"  # type: ignore[attr-defined]
-    monkeypatch.setenv("AUTOMMLAB_LLM_ADAPTER", "/adapters/mine")
+    monkeypatch.setenv("AUTOMMLAB_LLM_HPO_ADAPTER", "/adapters/mine")
     chat = advisor_module.default_advisor().chat  # type: ignore[attr-defined]
     assert chat.config.adapter == "/adapters/mine"
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from autommlab.llm.sft import SFTProgress
 
 app = typer.Typer(help="LLM backends: training data, LoRA fine-tuning, evaluation.",
                   no_args_is_help=True)
@@ -19,13 +23,27 @@ ThreadsOpt = Annotated[int, typer.Option(help="torch CPU threads (0 = torch's de
 DeviceOpt = Annotated[str, typer.Option(help="cpu, cuda, cuda:N or auto.")]
 
 
-def _progress_bar(total: int, label: str) -> tuple[Progress, object]:
+@contextmanager
+def _steps(total: int, label: str) -> Iterator[Callable[[SFTProgress], None]]:
+    """A progress bar on a terminal; a plain line every ~2% of the steps in a log file."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        every = max(1, total // 50)
+
+        def line(p: SFTProgress) -> None:
+            if p.step % every == 0 or p.step == p.max_steps:
+                console.print(f"{label}: step {p.step}/{p.max_steps} loss {p.loss:.4f} "
+                              f"{p.seconds / 60:.1f} min", highlight=False)
+
+        yield line
+        return
     progress = Progress(TextColumn(f"[bold]{label}[/]"), BarColumn(),
                         TextColumn("{task.completed}/{task.total} steps"),
                         TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(),
-                        TimeRemainingColumn(), console=Console(stderr=True))
+                        TimeRemainingColumn(), console=console)
     task = progress.add_task(label, total=total, loss="-")
-    return progress, task
+    with progress:
+        yield lambda p: progress.update(task, completed=p.step, loss=f"{p.loss:.3f}")
 
 
 @app.command("make-ru-data")
@@ -86,11 +104,9 @@ def train_ru_cmd(
                        max_steps=steps, batch_size=batch_size, lr=lr, lora_r=lora_r,
                        lora_alpha=2 * lora_r, save_every=save_every, seed=seed,
                        warmup_steps=min(10, max(1, steps // 10)))
-    progress, task = _progress_bar(steps, "train-ru")
-    with progress:
+    with _steps(steps, "train-ru") as report:
         result = train_ru(data, config, eval_files=eval_data or [], publish_to=publish_to,
-                          progress=lambda p: progress.update(
-                              task, completed=p.step, loss=f"{p.loss:.3f}"))
+                          progress=report)
     typer.echo(f"adapter: {result.adapter_dir} ({result.steps} steps, final loss "
                f"{result.final_loss}, {result.seconds / 60:.1f} min this run"
                + (f", resumed at step {result.resumed_from}" if result.resumed_from else "")
@@ -134,3 +150,48 @@ def eval_ru_cmd(
                f"{result['request_level']:.4f} on {len(items)} requests ({data.name})")
     for key, value in result["per_key"].items():
         typer.echo(f"  {key:26s} {value:.4f}")
+
+
+@app.command("train-hpo")
+def train_hpo_cmd(
+    output_dir: Annotated[Path, typer.Option(help="Run directory (checkpoint, adapter); "
+                                                  "rerun with the same one to resume.")],
+    history: Annotated[list[Path] | None, typer.Option(
+        help="History JSONL files (default: the shipped zoo/hpo/history.jsonl).")] = None,
+    exclude_dataset: Annotated[list[str] | None, typer.Option(
+        help="Leave this dataset out of training (repeatable; for leave-one-out "
+             "benchmarks).")] = None,
+    publish_to: Annotated[Path | None, typer.Option(
+        help="Copy the finished adapter here (e.g. platform/autommlab/llm/adapters/hpo).")]
+    = None,
+    k: Annotated[int, typer.Option(help="Configurations per round in the dialogues.")] = 2,
+    model: ModelOpt = "smollm2-135m",
+    device: DeviceOpt = "cpu",
+    threads: ThreadsOpt = 1,
+    steps: Annotated[int, typer.Option(help="Optimizer steps.")] = 120,
+    batch_size: Annotated[int, typer.Option(help="Dialogues per step.")] = 4,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW).")] = 1e-3,
+    save_every: Annotated[int, typer.Option(help="Checkpoint every N steps.")] = 20,
+    seed: Annotated[int, typer.Option(help="Data order seed.")] = 0,
+) -> None:
+    """LoRA-fine-tune HPO-LLaMA on multi-round dialogues from real training runs.
+
+    Example: autommlab llm train-hpo --output-dir runs/hpo --publish-to
+             platform/autommlab/llm/adapters/hpo
+    """
+    from autommlab.hpo.history import shipped_history_path
+    from autommlab.llm.config import LLMConfig
+    from autommlab.llm.hpo_train import train_hpo
+    from autommlab.llm.sft import SFTConfig
+
+    config = SFTConfig(output_dir=output_dir, llm=LLMConfig(model=model, device=device,
+                                                           threads=threads),
+                       max_steps=steps, batch_size=batch_size, lr=lr, save_every=save_every,
+                       seed=seed, max_length=1024, warmup_steps=min(10, max(1, steps // 10)))
+    with _steps(steps, "train-hpo") as report:
+        result = train_hpo(history or [shipped_history_path()], config, k=k,
+                           exclude_datasets=exclude_dataset or [], publish_to=publish_to,
+                           progress=report)
+    typer.echo(f"adapter: {result.adapter_dir} ({result.examples} dialogues, {result.steps} "
+               f"steps, final loss {result.final_loss}, {result.seconds / 60:.1f} min)"
+               + (f"\npublished: {publish_to}" if publish_to else ""))

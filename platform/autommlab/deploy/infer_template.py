@@ -225,9 +225,9 @@ def _keypoints(pipeline: dict[str, Any], outputs: list[np.ndarray], meta: dict[s
         points = np.stack([simcc_x.argmax(-1), simcc_y.argmax(-1)], -1).astype(np.float64)
         points /= decoding["simcc_split_ratio"]
         scores = np.minimum(simcc_x.max(-1), simcc_y.max(-1))
-    else:  # heatmaps: arg-max with the quarter-pixel shift towards the higher neighbour
+    else:  # heatmaps: arg-max, refined by DARK or by a quarter-pixel shift (as mmpose does)
         heatmaps = outputs[0][0]
-        points, scores = _heatmap_maximum(heatmaps)
+        points, scores = _heatmap_maximum(heatmaps, decoding.get("dark_blur_kernel"))
         heat_h, heat_w = heatmaps.shape[-2:]
         width, height = meta["crop_wh"]
         points *= np.array([width / heat_w, height / heat_h])
@@ -240,17 +240,54 @@ def _keypoints(pipeline: dict[str, Any], outputs: list[np.ndarray], meta: dict[s
                                                                      strict=True)]
 
 
-def _heatmap_maximum(heatmaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _heatmap_maximum(heatmaps: np.ndarray, dark_kernel: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     count, height, width = heatmaps.shape
     flat = heatmaps.reshape(count, -1)
     index = flat.argmax(-1)
     points = np.stack([index % width, index // width], -1).astype(np.float64)
+    if dark_kernel:
+        return _refine_dark(points, heatmaps, dark_kernel), flat.max(-1)
     for k, (x, y) in enumerate(points.astype(int)):
         heat = heatmaps[k]
         dx = heat[y, x + 1] - heat[y, x - 1] if 1 < x < width - 1 else 0.0
         dy = heat[y + 1, x] - heat[y - 1, x] if 1 < y < height - 1 else 0.0
         points[k] += np.sign([dx, dy]) * 0.25
     return points, flat.max(-1)
+
+
+def _refine_dark(points: np.ndarray, heatmaps: np.ndarray, kernel: int) -> np.ndarray:
+    """DARK: blur each heatmap (OpenCV's Gaussian for `kernel`, zero border, peak kept), take
+    its log, and move the maximum by one Newton step (mmpose's refine_keypoints_dark)."""
+    count, height, width = heatmaps.shape
+    radius = (kernel - 1) // 2
+    sigma = 0.3 * ((kernel - 1) * 0.5 - 1) + 0.8  # cv2.getGaussianKernel's default sigma
+    taps = np.exp(-((np.arange(kernel) - radius) ** 2) / (2 * sigma ** 2))
+    taps /= taps.sum()
+    logs = np.empty_like(heatmaps, dtype=np.float64)
+    for k in range(count):
+        padded = np.pad(heatmaps[k].astype(np.float64), radius)
+        rows = sum(taps[i] * padded[:, i:i + width] for i in range(kernel))
+        blurred = sum(taps[i] * rows[i:i + height, :] for i in range(kernel))
+        peak = blurred.max()
+        if peak > 0:
+            blurred *= heatmaps[k].max() / peak
+        logs[k] = np.log(np.maximum(blurred, 1e-10))
+    refined = points.copy()
+    for k, (x, y) in enumerate(points.astype(int)):
+        if not (1 < x < width - 2 and 1 < y < height - 2):
+            continue
+        h = logs[k]
+        dx = 0.5 * (h[y, x + 1] - h[y, x - 1])
+        dy = 0.5 * (h[y + 1, x] - h[y - 1, x])
+        dxx = 0.25 * (h[y, x + 2] - 2 * h[y, x] + h[y, x - 2])
+        dxy = 0.25 * (h[y + 1, x + 1] - h[y - 1, x + 1] - h[y + 1, x - 1] + h[y - 1, x - 1])
+        dyy = 0.25 * (h[y + 2, x] - 2 * h[y, x] + h[y - 2, x])
+        det = dxx * dyy - dxy ** 2
+        if det != 0:
+            hessian_inv = np.array([[dyy, -dxy], [-dxy, dxx]]) / det
+            refined[k] -= hessian_inv @ np.array([dx, dy])
+    return refined
 
 
 # --- command line --------------------------------------------------------------------------

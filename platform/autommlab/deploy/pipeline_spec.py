@@ -98,6 +98,8 @@ def _decoding(task: str, model_cfg: Any, exported: ExportedModel) -> dict[str, A
         decoding["simcc_split_ratio"] = float(codec["simcc_split_ratio"])
     if "heatmap_size" in codec:
         decoding["heatmap_size"] = list(codec["heatmap_size"])
+    if codec.get("unbiased"):  # DARK refinement (MSRAHeatmap); infer.py implements it
+        decoding["dark_blur_kernel"] = int(codec.get("blur_kernel_size", 11))
     return decoding
 
 

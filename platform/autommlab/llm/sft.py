@@ -288,3 +288,16 @@ def _save_adapter(model: Any, target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
     os.replace(tmp, target)
+
+
+def publish_adapter(adapter_dir: Path, target: Path) -> None:
+    """Copy a finished adapter to `target` (e.g. the package's adapters/ru), replacing
+    what was there only once the copy is complete."""
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(adapter_dir, tmp)
+    old = target.with_name(target.name + ".old")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)

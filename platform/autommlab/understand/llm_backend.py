@@ -25,7 +25,7 @@ from autommlab.understand.schema import RequestConfig
 log = logging.getLogger(__name__)
 
 DEFAULT_ADAPTER = "builtin:ru"
-ADAPTER_ENV = "AUTOMMLAB_LLM_ADAPTER"
+ADAPTER_ENV = "AUTOMMLAB_LLM_RU_ADAPTER"  # the HPO advisor has its own
 #: Longest compact answer: 24 objects and 6 metrics fit; typical answers are 60-90 tokens.
 MAX_ANSWER_TOKENS = 320
 
@@ -66,8 +66,8 @@ class LLMParser(_ChatParser):
             from autommlab.llm.config import LLMConfig
             from autommlab.llm.local import LocalChatModel
 
-            if llm_options.get("adapter") is None and not os.environ.get(ADAPTER_ENV):
-                llm_options["adapter"] = DEFAULT_ADAPTER  # the shipped RU adapter
+            if llm_options.get("adapter") is None:
+                llm_options["adapter"] = os.environ.get(ADAPTER_ENV) or DEFAULT_ADAPTER
             chat = LocalChatModel(LLMConfig.from_env(**llm_options))
         super().__init__(chat, fallback)
 

