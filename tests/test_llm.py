@@ -329,3 +329,28 @@ def test_http_backend_needs_a_url(monkeypatch: pytest.MonkeyPatch) -> None:
         HTTPParser()
     with pytest.raises(LLMError, match="http://"):
         HTTPParser(base_url="file:///etc/passwd")
+
+
+# --- HPO advisor on a real (tiny, random) local model -----
+def test_hpo_advisor_on_a_local_model_proposes_k_configs_inside_the_space(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    """The proposal schema compiles for llguidance and a local model's constrained answer
+    becomes k valid, distinct configurations (the model is random: values are arbitrary)."""
+    from autommlab.hpo.space import search_space
+    from autommlab.llm.advisor import AdvisorContext, LLMAdvisor
+
+    space = search_space("detection", "small")
+    chat = LocalChatModel(LLMConfig(), model=tiny_llama(smol_tokenizer, seed=1),
+                          tokenizer=smol_tokenizer)
+    context = AdvisorContext(space=space, task="detection", metric="bbox_mAP", mode="max",
+                             data=None, model=None, rounds=[], dataset_name="footwear-detection",
+                             model_name="rtmdet-tiny")
+    try:
+        configs = LLMAdvisor(chat).propose(context, 2)
+    except LLMError as exc:  # a random model may repeat itself; that is the only way out
+        assert "new" in str(exc) or "duplicate" in str(exc), exc
+        return
+    assert 1 <= len(configs) <= 2
+    for config in configs:
+        clipped = space.clip(config).model_dump()
+        assert {k: clipped[k] for k in config} == config  # already inside the space
