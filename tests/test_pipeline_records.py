@@ -10,7 +10,7 @@ from autommlab.errors import AutommlabError
 from autommlab.pipeline.options import RunOptions, check_id, new_request_id
 from autommlab.pipeline.records import (
     RunRecord,
-    TrialSummary,
+    RunTrial,
     find_record,
     list_records,
     load_record,
@@ -78,17 +78,17 @@ def test_request_target(text: str, metric: str, target: float | None) -> None:
 
 def test_report_has_plots_tables_and_checks(tmp_path: Path) -> None:
     trials = [
-        TrialSummary(trial_id="t1", hparams={"optimizer": "AdamW", "lr": 1e-3,
+        RunTrial(trial_id="t1", hparams={"optimizer": "AdamW", "lr": 1e-3,
                      "weight_decay": 1e-4, "batch_size": 16, "iters": 100,
                      "lr_schedule": "CosineAnnealingLR"},
                      status="TERMINATED", metric=0.81, history=[(50, 0.7), (100, 0.81)],
                      seconds=30),
-        TrialSummary(trial_id="t2", hparams={"optimizer": "SGD", "lr": 0.05,
+        RunTrial(trial_id="t2", hparams={"optimizer": "SGD", "lr": 0.05,
                      "weight_decay": 5e-4, "batch_size": 32, "iters": 100,
                      "lr_schedule": "StepLR"},
                      status="TERMINATED", metric=0.86, history=[(50, 0.8), (100, 0.86)],
                      seconds=31),
-        TrialSummary(trial_id="t3", hparams={"optimizer": "Adam", "lr": 0.5,
+        RunTrial(trial_id="t3", hparams={"optimizer": "Adam", "lr": 0.5,
                      "weight_decay": 0.0, "batch_size": 8, "iters": 100,
                      "lr_schedule": "PolyLR"}, status="ERROR",
                      error="Traceback ...\nTrainingError: loss is NaN"),

@@ -2,8 +2,8 @@
 
 from autommlab.pipeline.options import BUDGETS, RunOptions
 from autommlab.pipeline.progress import ProgressEvent, ProgressSink
-from autommlab.pipeline.records import RunRecord, TrialSummary
+from autommlab.pipeline.records import RunRecord, RunTrial
 from autommlab.pipeline.run import resume_pipeline, run_pipeline
 
 __all__ = ["BUDGETS", "ProgressEvent", "ProgressSink", "RunOptions", "RunRecord",
-           "TrialSummary", "resume_pipeline", "run_pipeline"]
+           "RunTrial", "resume_pipeline", "run_pipeline"]

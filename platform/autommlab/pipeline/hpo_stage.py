@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autommlab.pipeline.records import TrialSummary
+from autommlab.pipeline.records import RunTrial
 from autommlab.pipeline.trial import trial_outcome
 
 if TYPE_CHECKING:
@@ -72,12 +72,12 @@ def run_hpo_stage(run: _Pipeline) -> None:
     _remember(run, result)
 
 
-def _summary(trial: Any, trials_dir: Path, metric: str) -> TrialSummary:
+def _summary(trial: Any, trials_dir: Path, metric: str) -> RunTrial:
     outcome = trial_outcome(trials_dir / trial.trial_id) or {}
     history = [(int(p.metrics.get("iteration", p.validation)), float(v))
                for p in trial.history if (v := p.metrics.get(metric)) is not None]
     hparams = trial.hparams.model_dump() if trial.hparams is not None else dict(trial.config)
-    return TrialSummary(
+    return RunTrial(
         trial_id=trial.trial_id, hparams=hparams, status=trial.status,
         metric=trial.best_metric if trial.best_metric is not None
         and math.isfinite(trial.best_metric) else None,
@@ -85,7 +85,7 @@ def _summary(trial: Any, trials_dir: Path, metric: str) -> TrialSummary:
         checkpoint=outcome.get("checkpoint"), config_file=outcome.get("config_file"))
 
 
-def _best_with_checkpoint(trials: list[TrialSummary]) -> TrialSummary | None:
+def _best_with_checkpoint(trials: list[RunTrial]) -> RunTrial | None:
     """The best trial that left a checkpoint (a trial stopped by the target stopper or ASHA
     still has its best checkpoint so far)."""
     usable = [t for t in trials if t.metric is not None and t.checkpoint

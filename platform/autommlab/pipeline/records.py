@@ -25,7 +25,10 @@ STAGES: tuple[str, ...] = ("understand", "select", "data", "hpo", "deploy", "rep
 RECORD_NAME = "run.json"
 
 
-class TrialSummary(BaseModel):
+class RunTrial(BaseModel):
+    """One trial as the run record keeps it (hpo.result.TrialSummary is what Ray Tune
+    reported; this is the part a report and `runs show` need)."""
+
     trial_id: str
     hparams: dict[str, Any]
     status: str = Field(description="TERMINATED | ERROR | STOPPED | ...")
@@ -57,7 +60,7 @@ class RunRecord(BaseModel):
     data_dir: str | None = None
     metric_name: str | None = None
     target: float | None = Field(default=None, description="the request's metric goal")
-    trials: list[TrialSummary] = Field(default_factory=list)
+    trials: list[RunTrial] = Field(default_factory=list)
     best_trial: str | None = None
     hpo_seconds: float | None = None
     ray_overhead_fraction: float | None = None
@@ -72,7 +75,7 @@ class RunRecord(BaseModel):
         return stage in self.stages_done
 
     @property
-    def best(self) -> TrialSummary | None:
+    def best(self) -> RunTrial | None:
         return next((t for t in self.trials if t.trial_id == self.best_trial), None)
 
 
