@@ -146,6 +146,8 @@ def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
     result = run_hpo(trainer, space, searcher, num_trials=args.trials,
                      max_concurrent=args.concurrent, metric=metric, storage_path=work / "hpo",
                      name=name, seed=seed, searcher_options=options)
+    if result.interrupted:  # Ctrl+C: keep only whole searches, so --resume reruns this one
+        raise KeyboardInterrupt
     finished = sorted((t for t in result.trials if t.best_metric is not None),
                       key=lambda t: t.index)
     curve = [t.best_metric for t in finished]

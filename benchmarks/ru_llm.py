@@ -1,15 +1,18 @@
 """RU backends compared: rules vs llm (SmolLM2 + RU adapter) vs ensemble, LAMP scoring.
 
-    python benchmarks/ru_llm.py [--adapter builtin:ru] [--sets holdout test] [--threads 1]
+    python benchmarks/ru_llm.py [--adapter builtin:ru] [--sets select holdout test] [--threads 1]
 
 Each request is parsed once by the rules backend and once by the LLM backend *without*
 fallback (the adapter's own answers: an unusable answer counts as wrong on all nine keys
 and is counted as a validity failure). The ensemble is scored from the same two parses,
-combining them key by key. The ensemble's key preference is *chosen on the holdout set
-only* (per key, the backend that was right more often; ties go to rules, the
-deterministic one) and then applied unchanged to the test set, so the test figures are not
-tuned on the test set. Prints a table; writes benchmarks/results/ru-llm.json, including the
-preference to copy into `autommlab.understand.llm_backend.KEY_PREFERENCE`.
+combining them key by key. The ensemble's key preference is *chosen on the select set
+only* (`lamp_select.jsonl`: 40 requests written after both backends were built, so neither
+the rules backend's tuning nor the LLM's training saw them; the holdout set cannot serve,
+since the rules backend was tuned on it) -- per key, the backend that was right more often,
+ties to rules, the deterministic one -- and then applied unchanged to the other sets, so
+the test figures are not tuned on the test set. Prints a table; writes
+benchmarks/results/ru-llm.json, including the preference to copy into
+`autommlab.understand.llm_backend.KEY_PREFERENCE`.
 """
 
 from __future__ import annotations
@@ -22,14 +25,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = {"holdout": ROOT / "tests/data/lamp_holdout.jsonl",
+SETS = {"select": ROOT / "tests/data/lamp_select.jsonl",
+        "holdout": ROOT / "tests/data/lamp_holdout.jsonl",
         "test": ROOT / "tests/data/lamp_test.jsonl"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--adapter", default="builtin:ru")
-    parser.add_argument("--sets", nargs="*", default=["holdout", "test"], choices=list(SETS))
+    parser.add_argument("--sets", nargs="*", default=list(SETS), choices=list(SETS))
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/ru-llm.json")
     args = parser.parse_args()
@@ -66,9 +70,9 @@ def main() -> None:
         return score_keys(pred if pred is not None else "", row["truth"])
 
     preference: dict[str, str] = {}
-    if "holdout" in parsed:
+    if "select" in parsed:
         for key in ALL_KEYS:
-            right = {b: sum(keys_of(r, b)[key] for r in parsed["holdout"])
+            right = {b: sum(keys_of(r, b)[key] for r in parsed["select"])
                      for b in ("llm", "rules")}
             preference[key] = "llm" if right["llm"] > right["rules"] else "rules"
 
@@ -99,6 +103,8 @@ def main() -> None:
         figures["llm_wrong"] = [{"id": r["id"], "wrong": [k for k, ok in keys_of(r, "llm").items()
                                                           if not ok]}
                                 for r in rows if not all(keys_of(r, "llm").values())]
+        figures["rows"] = [{k: r[k] for k in ("id", "rules", "llm", "llm_error")}
+                           for r in rows]  # the parses, for analysis without re-running
         results["sets"][name] = figures
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1))
@@ -110,7 +116,7 @@ def main() -> None:
             valid = f"{figures['llm_schema_valid']:.3f}" if backend == "llm" else "1.000"
             print(f"| {name} | {backend} | {f['key_level']['total']:.4f} | "
                   f"{f['request_level']:.4f} | {valid} |")
-    print(f"\nensemble preference (chosen on holdout): {json.dumps(preference)}")
+    print(f"\nensemble preference (chosen on the select set): {json.dumps(preference)}")
     print(f"written: {args.out}")
 
 

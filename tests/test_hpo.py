@@ -209,7 +209,7 @@ def test_space_per_task_rules_and_sampling() -> None:
     hp = det.clip({"iters": det.iters[1]})
     assert hp.warmup_iters == round(det.iters[1] / 10)  # detection: warm-up of 10% of iters
     assert SPACE.clip({"iters": 300}).warmup_iters == 0  # classification: none
-    assert search_space("keypoint", "medium").clip({"iters": 1000}).warmup_iters == 50
+    assert search_space("keypoint", "medium").clip({"iters": 2000}).warmup_iters == 100
     assert search_space("classification", "large").iters[0] > SPACE.iters[1]
     assert set(BUDGETS) == {"classification", "detection", "segmentation", "keypoint"}
 
@@ -545,3 +545,20 @@ def test_a_search_where_every_trial_fails_raises(ray_local: None, tmp_path: Path
     assert "reported ['loss'] without the metric 'accuracy'" in str(caught.value)
     result = caught.value.result  # type: ignore[attr-defined]
     assert [t.status for t in result.trials] == ["errored", "errored"]
+
+
+def test_tpe_evaluates_its_initial_configs_first_and_keeps_them_across_restore() -> None:
+    from autommlab.hpo.space import RECIPES, recipe_config, search_space
+
+    space = search_space("keypoint", "medium")
+    recipe = recipe_config(space)
+    assert recipe["optimizer"] == RECIPES["keypoint"]["optimizer"]
+    assert recipe["iters"] == space.iters[1] and recipe["batch_size"] == max(space.batch_sizes)
+    searcher = get_searcher("tpe", space, metric="AP", initial=[recipe], max_concurrent=2)
+    state = searcher.get_state()
+    assert searcher.suggest("t1") == recipe  # the recipe before any TPE proposal
+    second = searcher.suggest("t2")
+    assert second is not None and second != recipe
+    fresh = get_searcher("tpe", space, metric="AP", max_concurrent=2)
+    fresh.set_state(state)
+    assert fresh.suggest("t1") == recipe

@@ -115,6 +115,23 @@ WARMUP_FRACTION: dict[str, float] = {
     "classification": 0.0, "segmentation": 0.0, "detection": 0.1, "keypoint": 0.05}
 WARMUP_CAP = 1000
 
+#: The first trial of a pipeline's TPE search ("defaults first", as AutoGluon starts from its
+#: default configuration): per task, a recipe measured on this machine with the task's
+#: CPU-default model (classification, detection, segmentation: the best trials of the medium
+#: quality runs, benchmarks/results/quality-medium.json; keypoint: the RTMPose-t run quoted
+#: in BUDGETS). Batch size and iterations come from the budget (its largest values), so the
+#: recipe fits any space. TPE explores from the second trial on.
+RECIPES: dict[str, dict[str, Any]] = {
+    "classification": {"optimizer": "RMSprop", "lr": 1e-3, "weight_decay": 1e-5,
+                       "lr_schedule": "PolyLR"},
+    "detection": {"optimizer": "Adam", "lr": 6e-4, "weight_decay": 8e-4,
+                  "lr_schedule": "MultiStepLR"},
+    "segmentation": {"optimizer": "SGD", "lr": 0.066, "weight_decay": 3e-4,
+                     "lr_schedule": "CosineAnnealingLR"},
+    "keypoint": {"optimizer": "AdamW", "lr": 2e-3, "weight_decay": 0.05,
+                 "lr_schedule": "CosineAnnealingLR"},
+}
+
 #: `iters` proposals are rounded to a multiple of this (a readable, cache-friendly grid).
 ITERS_STEP = 10
 
@@ -325,6 +342,13 @@ class SearchSpace:
     def with_iters(self, low: int, high: int, step: int | None = None) -> SearchSpace:
         """The same space with another iteration range (benchmarks, tests)."""
         return replace(self, iters=(low, high), iters_step=step or self.iters_step)
+
+
+def recipe_config(space: SearchSpace) -> dict[str, Any]:
+    """The task's measured recipe (`RECIPES`) as a point of `space`."""
+    recipe = dict(RECIPES[space.task], batch_size=max(space.batch_sizes),
+                  iters=space.iters[1])
+    return space.to_config(space.clip(recipe))
 
 
 def search_space(task: str, budget: str = "small") -> SearchSpace:

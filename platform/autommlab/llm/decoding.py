@@ -57,7 +57,7 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
     matcher = LLMatcher(_ll_tokenizer(tokenizer), json_grammar(schema), log_level=0)
     if matcher.is_error():
         raise LLMError(f"the JSON schema cannot be compiled to a grammar: {matcher.get_error()}")
-    vocab = model.get_output_embeddings().weight.shape[0]
+    vocab = model.config.vocab_size
     eos = tokenizer.eos_token_id
     generated: list[int] = []
     pending = list(prompt_ids)

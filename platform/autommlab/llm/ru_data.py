@@ -61,7 +61,8 @@ _DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
 SEED_FILES: tuple[Path, ...] = (_DATA_DIR / "lamp_dev.jsonl",
                                 *(_DATA_DIR / f"lamp_dev{i}.jsonl" for i in range(2, 11)))
 #: Evaluation sets: never generation input; training data is checked against them.
-EVAL_FILES: tuple[Path, ...] = (_DATA_DIR / "lamp_holdout.jsonl", _DATA_DIR / "lamp_test.jsonl")
+EVAL_FILES: tuple[Path, ...] = (_DATA_DIR / "lamp_holdout.jsonl", _DATA_DIR / "lamp_test.jsonl",
+                                _DATA_DIR / "lamp_select.jsonl")
 
 TASKS = ("classification", "detection", "segmentation", "keypoint")
 KINDS = ("original", "numbers", "swap", "paraphrase", "trap", "seed_edit")

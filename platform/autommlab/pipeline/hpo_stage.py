@@ -28,6 +28,7 @@ def run_hpo_stage(run: _Pipeline) -> None:
     from ray import tune
 
     from autommlab.hpo import BUDGETS, ray_overhead, resume_hpo, run_hpo, search_space
+    from autommlab.hpo.space import recipe_config
 
     record, options = run.record, run.options
     task = record.selection["data"]["task"]
@@ -53,6 +54,8 @@ def run_hpo_stage(run: _Pipeline) -> None:
                  f"{space.iters[1]})" + (f", stop at {metric} >= {record.target:g}"
                                           if record.target is not None else ""))
         searcher_options: dict[str, Any] = {}
+        if options.searcher == "tpe":  # the task's measured recipe is the first trial
+            searcher_options = {"initial": [recipe_config(space)]}
         if options.searcher in ("transfer", "llm", "hybrid"):  # they read the cards
             searcher_options = {"dataset": record.selection["data"]["dataset"],
                                 "model": record.selection["model"]["model"]}

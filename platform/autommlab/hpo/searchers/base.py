@@ -186,13 +186,15 @@ class RoundSearcher(Searcher, abc.ABC):
 
     # --- state ----------------------------------------------------------------------------
     def get_state(self) -> dict[str, Any]:
-        return {
+        # A JSON round trip: a snapshot, not views of the live queue and trial maps (which
+        # later suggest() calls mutate).
+        return json.loads(json.dumps({
             "version": STATE_VERSION, "searcher": self.name, "seed": self.seed,
             "metric": self._metric, "mode": self._mode, "round": self._round,
             "queue": self._queue, "live": self._live, "round_of": self._round_of,
             "best": self._best, "records": [asdict(r) for r in self._records],
             "finished": self._finished, "extra": self.extra_state(),
-        }
+        }))
 
     def set_state(self, state: dict[str, Any]) -> None:
         if state.get("version") != STATE_VERSION or state.get("searcher") != self.name:

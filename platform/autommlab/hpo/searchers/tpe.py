@@ -16,7 +16,7 @@ Optuna's default of 10 would make a small search purely random).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,10 +35,14 @@ class TPESearcher(RoundSearcher):
 
     def __init__(self, space: SearchSpace, metric: str | None = None, mode: str = "max",
                  seed: int = 0, *, n_startup_trials: int = DEFAULT_STARTUP_TRIALS,
+                 initial: Sequence[Mapping[str, Any]] = (),
                  round_size: int | None = 1, max_concurrent: int | None = None) -> None:
         super().__init__(space, metric, mode, seed, round_size=round_size,
                          max_concurrent=max_concurrent)
         self.n_startup_trials = n_startup_trials
+        # Configs evaluated before TPE proposes anything (a known-good recipe, transferred
+        # settings). They enter the study as completed trials, so TPE starts from them.
+        self._initial = [dict(c) for c in initial]
         # How many times the study was (re)built: seeds each rebuild's sampler differently,
         # so random start-up draws after a restore do not repeat the first run's draws.
         self._builds = 0
@@ -52,6 +56,9 @@ class TPESearcher(RoundSearcher):
 
     # --- RoundSearcher --------------------------------------------------------------------
     def propose(self, history: list[TrialRecord], k: int) -> list[Mapping[str, Any]]:
+        if self._initial:
+            batch, self._initial = self._initial[:k], self._initial[k:]
+            return batch
         study = self._synced_study(history)
         proposals = []
         for _ in range(k):
@@ -65,11 +72,13 @@ class TPESearcher(RoundSearcher):
             self._numbers[trial_id] = self._asked.pop(0)
 
     def extra_state(self) -> dict[str, Any]:
-        return {"builds": self._builds, "n_startup_trials": self.n_startup_trials}
+        return {"builds": self._builds, "n_startup_trials": self.n_startup_trials,
+                "initial": self._initial}
 
     def set_extra_state(self, state: dict[str, Any]) -> None:
         self._builds = int(state.get("builds", self._builds))
         self.n_startup_trials = int(state.get("n_startup_trials", self.n_startup_trials))
+        self._initial = list(state.get("initial", []))
         self._reset_study()
 
     def __getstate__(self) -> dict[str, Any]:

@@ -11,12 +11,11 @@ and `fallback_reason` says why (also logged).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from autommlab.hpo.history import HPOHistory
-from autommlab.hpo.searchers.base import TrialRecord, register_searcher
+from autommlab.hpo.searchers.base import register_searcher
 from autommlab.hpo.searchers.tpe import DEFAULT_STARTUP_TRIALS, TPESearcher
 from autommlab.hpo.space import SearchSpace
 from autommlab.hpo.transfer import DEFAULT_TOP_K, plan_transfer
@@ -48,26 +47,19 @@ class TransferSearcher(TPESearcher):
         self.dataset = dataset.name
         self.sources = [s.describe() for s in plan.sources]
         self.fallback_reason = "" if plan.sources else plan.reason
-        self._initial = [dict(s.config) for s in plan.sources]
+        self._initial = [dict(s.config) for s in plan.sources]  # evaluated first (TPESearcher)
         if plan.sources:
             log.info("transfer for %s: %s", dataset.name, plan.reason)
         else:
             log.warning("transfer for %s: nothing to transfer (%s); searching with TPE "
                         "from scratch", dataset.name, plan.reason)
 
-    def propose(self, history: list[TrialRecord], k: int) -> list[Mapping[str, Any]]:
-        if self._initial:
-            batch, self._initial = self._initial[:k], self._initial[k:]
-            return batch
-        return super().propose(history, k)
-
     def extra_state(self) -> dict[str, Any]:
-        return {**super().extra_state(), "initial": self._initial, "sources": self.sources,
+        return {**super().extra_state(), "sources": self.sources,
                 "fallback_reason": self.fallback_reason, "dataset": self.dataset}
 
     def set_extra_state(self, state: dict[str, Any]) -> None:
         super().set_extra_state(state)
-        self._initial = list(state.get("initial", []))
         self.sources = list(state.get("sources", []))
         self.fallback_reason = state.get("fallback_reason", "")
         self.dataset = state.get("dataset", self.dataset)
