@@ -69,7 +69,8 @@ def parse():
 def test_seed_and_eval_files_are_apart():
     names = {p.name for p in SEED_FILES}
     assert names == {"lamp_dev.jsonl", *(f"lamp_dev{i}.jsonl" for i in range(2, 11))}
-    assert {p.name for p in EVAL_FILES} == {"lamp_holdout.jsonl", "lamp_test.jsonl"}
+    assert {p.name for p in EVAL_FILES} == {"lamp_holdout.jsonl", "lamp_test.jsonl",
+                                           "lamp_select.jsonl"}
     assert all(p.exists() for p in (*SEED_FILES, *EVAL_FILES))
 
 
