@@ -8,7 +8,6 @@ training so the HPO benchmark can evaluate the adapter leave-one-dataset-out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -35,13 +34,10 @@ def train_hpo(history_files: Sequence[Path], config: SFTConfig, *, k: int = 2,
     if not examples:
         raise LLMError("the history gives no dialogues (each search needs at least k "
                        "completed trials)")
-    result = train_lora(examples, config, progress=progress)
-    training = json.loads((result.adapter_dir / "training.json").read_text())
-    training["data"] = {"history_files": [str(p) for p in history_files],
-                        "records": len(history.records), "dialogues": len(examples), "k": k,
-                        "max_rounds": max_rounds, "orderings": orderings,
-                        "excluded_datasets": list(exclude_datasets)}
-    (result.adapter_dir / "training.json").write_text(json.dumps(training, indent=1))
+    result = train_lora(examples, config, progress=progress, data_info={
+        "history_files": [str(p) for p in history_files], "records": len(history.records),
+        "dialogues": len(examples), "k": k, "max_rounds": max_rounds, "orderings": orderings,
+        "excluded_datasets": list(exclude_datasets)})
     if publish_to is not None:
         publish_adapter(result.adapter_dir, publish_to)
     return result

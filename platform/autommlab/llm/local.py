@@ -19,7 +19,7 @@ from typing import Any
 from autommlab.errors import LLMError
 from autommlab.llm.base import ChatModel, Completion, Message
 from autommlab.llm.config import LLMConfig
-from autommlab.llm.source import resolve_model
+from autommlab.llm.source import load_base_model
 
 log = logging.getLogger(__name__)
 
@@ -92,19 +92,9 @@ def _load(config: LLMConfig) -> tuple[Any, Any]:
 
 
 def _load_uncached(config: LLMConfig) -> tuple[Any, Any]:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    source = resolve_model(config.model)
-    adapter = resolve_adapter(config.adapter)
-    dtype = getattr(torch, config.resolved_dtype())
     started = time.perf_counter()
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(source)
-        model = AutoModelForCausalLM.from_pretrained(
-            source, dtype=dtype, device_map=config.device if config.device != "cpu" else None)
-    except OSError as exc:
-        raise LLMError(f"cannot load LLM {config.model!r} from {source}: {exc}") from exc
+    adapter = resolve_adapter(config.adapter)  # a missing adapter fails before the model loads
+    model, tokenizer = load_base_model(config)
     if adapter is not None:
         from peft import PeftModel
 

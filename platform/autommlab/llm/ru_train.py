@@ -4,20 +4,17 @@
 turns each into a chat example (`ru_prompt.ru_example`: the request as the user turn, the
 compact answer as the target) and runs `sft.train_lora`. Before training it refuses data
 that overlaps an evaluation set (`ru_data.check_disjoint`), so a score is never measured on
-requests the adapter has seen. `evaluate_ru` is the LAMP RU scoring of the `llm` backend
-with a given adapter.
+requests the adapter has seen. (Evaluation: `autommlab llm eval-ru`, the LAMP RU scoring of
+the `llm` backend with a given adapter.)
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from autommlab.errors import LLMError
 from autommlab.lamp.dataset import LampItem, read_lamp_jsonl
-from autommlab.llm.config import LLMConfig
 from autommlab.llm.ru_prompt import ru_example
 from autommlab.llm.sft import SFTConfig, SFTProgress, SFTResult, publish_adapter, train_lora
 
@@ -31,7 +28,6 @@ def load_pairs(files: Sequence[Path]) -> list[LampItem]:
 
 def train_ru(train_files: Sequence[Path], config: SFTConfig, *,
              eval_files: Sequence[Path] = (), publish_to: Path | None = None,
-             recipe: dict[str, Any] | None = None,
              progress: Callable[[SFTProgress], None] | None = None) -> SFTResult:
     """Fine-tune the RU adapter; optionally copy the finished adapter to `publish_to`."""
     from autommlab.llm.ru_data import check_disjoint
@@ -43,16 +39,9 @@ def train_ru(train_files: Sequence[Path], config: SFTConfig, *,
         except ValueError as exc:
             raise LLMError(f"training data overlaps evaluation data: {exc}") from exc
     examples = [ru_example(item.request, item.parse) for item in items]
-    result = train_lora(examples, config, progress=progress)
-    training = json.loads((result.adapter_dir / "training.json").read_text())
-    training["data"] = {"train_files": [str(p) for p in train_files],
-                        "eval_files_kept_out": [str(p) for p in eval_files],
-                        "pairs": len(items), "recipe": recipe or {}}
-    (result.adapter_dir / "training.json").write_text(json.dumps(training, indent=1))
+    result = train_lora(examples, config, progress=progress, data_info={
+        "train_files": [str(p) for p in train_files],
+        "eval_files_kept_out": [str(p) for p in eval_files], "pairs": len(items)})
     if publish_to is not None:
         publish_adapter(result.adapter_dir, publish_to)
     return result
-
-
-def llm_config_for(adapter: str, threads: int = 1, **overrides: Any) -> LLMConfig:
-    return LLMConfig.from_env(adapter=adapter, threads=threads, **overrides)

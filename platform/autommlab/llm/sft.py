@@ -15,11 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import random
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,8 @@ from typing import Any
 from autommlab.errors import LLMError
 from autommlab.llm.base import ChatExample
 from autommlab.llm.config import LLMConfig
+from autommlab.llm.source import load_base_model
+from autommlab.store.local import swap_in
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,12 @@ def encode_example(tokenizer: Any, example: ChatExample) -> tuple[list[int], lis
 
 def train_lora(examples: Sequence[ChatExample], config: SFTConfig, *,
                progress: Callable[[SFTProgress], None] | None = None,
-               model: Any = None, tokenizer: Any = None) -> SFTResult:
-    """Fine-tune a LoRA adapter on `examples`; resumes from `output_dir/checkpoint`."""
+               model: Any = None, tokenizer: Any = None,
+               data_info: Mapping[str, Any] | None = None) -> SFTResult:
+    """Fine-tune a LoRA adapter on `examples`; resumes from `output_dir/checkpoint`.
+
+    `data_info` (where the examples came from) is recorded in the adapter's training.json.
+    """
     import torch
     from peft import LoraConfig, get_peft_model
 
@@ -112,7 +117,7 @@ def train_lora(examples: Sequence[ChatExample], config: SFTConfig, *,
     if config.llm.threads:
         torch.set_num_threads(config.llm.threads)
     if model is None or tokenizer is None:
-        model, tokenizer = _load_base(config.llm)
+        model, tokenizer = load_base_model(config.llm)
     encoded = [encode_example(tokenizer, ex) for ex in examples]
     kept = [e for e in encoded if len(e[0]) <= config.max_length]
     dropped = len(encoded) - len(kept)
@@ -169,33 +174,17 @@ def train_lora(examples: Sequence[ChatExample], config: SFTConfig, *,
         if step % config.save_every == 0 and step < config.max_steps:
             _save_checkpoint(ckpt, model, optimizer, scheduler, step, losses, fingerprint)
     seconds = time.perf_counter() - started
-    adapter_dir = out / "adapter"
-    _save_adapter(model, adapter_dir)
-    result = SFTResult(adapter_dir=adapter_dir, steps=step,
+    result = SFTResult(adapter_dir=out / "adapter", steps=step,
                        final_loss=losses[-1][1] if losses else None, seconds=seconds,
                        examples=len(kept), dropped_too_long=dropped,
                        resumed_from=resumed_from, losses=losses)
-    (adapter_dir / "training.json").write_text(json.dumps({
+    _save_adapter(model, result.adapter_dir, {
         "config": config.to_json_dict(), "data_hash": fingerprint["data"],
         "examples": len(kept), "dropped_too_long": dropped, "steps": step,
         "resumed_from": resumed_from, "seconds_this_run": round(seconds, 1),
-        "final_loss": result.final_loss, "losses": losses}, indent=1))
+        "final_loss": result.final_loss, "losses": losses, "data": dict(data_info or {})})
     shutil.rmtree(ckpt, ignore_errors=True)
     return result
-
-
-def _load_base(llm: LLMConfig) -> tuple[Any, Any]:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from autommlab.llm.source import resolve_model
-
-    source = resolve_model(llm.model)
-    tokenizer = AutoTokenizer.from_pretrained(source)
-    model = AutoModelForCausalLM.from_pretrained(
-        source, dtype=getattr(torch, llm.resolved_dtype()),
-        device_map=llm.device if llm.device != "cpu" else None)
-    return model, tokenizer
 
 
 def _schedule(config: SFTConfig) -> Callable[[int], float]:
@@ -256,11 +245,7 @@ def _save_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any, ste
     torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
                 "step": step, "losses": losses, "fingerprint": fingerprint,
                 "torch_rng": torch.get_rng_state()}, tmp / "state.pt")
-    old = path.with_name(path.name + ".old")
-    if path.exists():
-        os.replace(path, old)
-    os.replace(tmp, path)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, path, path.with_name(path.name + ".old"))
 
 
 def _load_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any,
@@ -281,13 +266,13 @@ def _load_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any,
     return int(state["step"]), [tuple(x) for x in state["losses"]]
 
 
-def _save_adapter(model: Any, target: Path) -> None:
+def _save_adapter(model: Any, target: Path, training: dict[str, Any]) -> None:
+    """The adapter and its training.json, written beside `target`, then swapped in."""
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(tmp, target)
+    (tmp / "training.json").write_text(json.dumps(training, indent=1))
+    swap_in(tmp, target, target.with_name(target.name + ".old"))
 
 
 def publish_adapter(adapter_dir: Path, target: Path) -> None:
@@ -296,8 +281,4 @@ def publish_adapter(adapter_dir: Path, target: Path) -> None:
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(adapter_dir, tmp)
-    old = target.with_name(target.name + ".old")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, target, target.with_name(target.name + ".old"))

@@ -17,9 +17,10 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from autommlab.errors import LLMError
-from autommlab.llm.config import BUILTIN_MODEL
+from autommlab.llm.config import BUILTIN_MODEL, LLMConfig
 from autommlab.store.local import default_root
 
 log = logging.getLogger(__name__)
@@ -96,3 +97,19 @@ def _convert_builtin(target: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def load_base_model(config: LLMConfig) -> tuple[Any, Any]:
+    """(model, tokenizer) of `config.model` in its dtype on its device, without adapter."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    source = resolve_model(config.model)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        model = AutoModelForCausalLM.from_pretrained(
+            source, dtype=getattr(torch, config.resolved_dtype()),
+            device_map=config.device if config.device != "cpu" else None)
+    except OSError as exc:
+        raise LLMError(f"cannot load LLM {config.model!r} from {source}: {exc}") from exc
+    return model, tokenizer

@@ -89,6 +89,24 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def swap_in(staging: Path, target: Path, old: Path) -> None:
+    """Rename a complete `staging` file or directory to `target`, moving an existing target
+    aside to `old` first and deleting it after; a failed rename puts the previous one back.
+    Readers see the old or the new version, never a mix."""
+    if not (target.exists() or target.is_symlink()):
+        os.rename(staging, target)
+        _fsync_dir(target.parent)
+        return
+    os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        os.rename(old, target)  # put the previous artifact back before reporting
+        raise
+    _fsync_dir(target.parent)
+    _remove(old)
+
+
 class LocalStore(Store):
     """A `Store` in a local directory."""
 
@@ -199,20 +217,7 @@ class LocalStore(Store):
         return ManifestEntry(path=rel, size=size, sha256=sha256)
 
     def _swap_in(self, staging: Path, target: Path, token: str) -> None:
-        """Rename the staged artifact into place, moving an existing one aside first."""
-        if not (target.exists() or target.is_symlink()):
-            os.rename(staging, target)
-            _fsync_dir(target.parent)
-            return
-        old = target.parent / f".old-{token}-{target.name}"
-        os.rename(target, old)
-        try:
-            os.rename(staging, target)
-        except OSError:
-            os.rename(old, target)  # put the previous artifact back before reporting
-            raise
-        _fsync_dir(target.parent)
-        _remove(old)
+        swap_in(staging, target, target.parent / f".old-{token}-{target.name}")
 
     def _remove_leftovers(self, target: Path) -> None:
         """Delete `.staging-*` / `.old-*` siblings that crashed publishes of `target` left."""
