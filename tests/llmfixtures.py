@@ -1,5 +1,7 @@
 """Shared LLM test fixtures: the real SmolLM2 tokenizer and a random tiny Llama.
 
+`ScriptedChatModel` is a test double of a chat model (fixed replies, no model at all).
+
 The tiny model has SmolLM2's vocabulary and chat template (so prompts, constrained
 decoding and LoRA fine-tuning run exactly as with the real model) but 2 layers of width
 64 and random weights: it builds in a fraction of a second. It is not SmolLM2 and tests
@@ -8,9 +10,14 @@ that use it never claim to measure parse quality.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pytest
+
+from autommlab.errors import LLMError
+from autommlab.llm.base import ChatModel, Completion, Message
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +47,35 @@ def tiny_llama(tokenizer: Any, seed: int = 0) -> Any:
                          eos_token_id=tokenizer.eos_token_id,
                          pad_token_id=tokenizer.pad_token_id)
     return LlamaForCausalLM(config).eval()
+
+
+Reply = str | BaseException | Callable[[Sequence[Message]], str]
+
+
+class ScriptedChatModel(ChatModel):
+    """Test double of a ChatModel: replies with the scripted texts in order (an exception in
+    the script is raised, a callable is called with the messages). With `gate`, each call
+    first waits for the event (a slow model). Records every call and its thread."""
+
+    description = "scripted"
+
+    def __init__(self, replies: Sequence[Reply], gate: threading.Event | None = None) -> None:
+        self.replies = list(replies)
+        self.gate = gate
+        self.calls: list[dict[str, Any]] = []
+        self.threads: list[str] = []
+
+    def complete_json(self, messages: Sequence[Message], schema: Mapping[str, Any], *,
+                      max_new_tokens: int = 256) -> Completion:
+        self.calls.append({"messages": [dict(m) for m in messages], "schema": dict(schema),
+                           "max_new_tokens": max_new_tokens})
+        self.threads.append(threading.current_thread().name)
+        if self.gate is not None and not self.gate.wait(timeout=30):
+            raise LLMError("scripted model: the gate was never opened")
+        if not self.replies:
+            raise LLMError("scripted model: no more replies")
+        reply = self.replies.pop(0)
+        if isinstance(reply, BaseException):
+            raise reply
+        text = reply if isinstance(reply, str) else reply(messages)
+        return Completion(text=text, model="scripted")

@@ -31,7 +31,6 @@ from autommlab.hpo.searchers.tpe import TPESearcher
 from autommlab.hpo.space import SearchSpace
 from autommlab.llm import advisor as advisor_module
 from autommlab.llm.advisor import AdvisorContext, HPOAdvisor, LLMAdvisor, TrialOutcome
-from autommlab.llm.base import ChatModel, Completion, Message
 from autommlab.llm.hpo_data import build_hpo_dialogues, group_records, group_space
 from autommlab.llm.hpo_prompt import (
     build_messages,
@@ -42,44 +41,12 @@ from autommlab.llm.hpo_prompt import (
 )
 from autommlab.train.hparams import Hyperparameters
 from autommlab.zoo.catalog import load_cards
+from llmfixtures import Reply, ScriptedChatModel
 
 pytestmark = pytest.mark.timeout(300)
 
 SPACE = search_space("classification", "small")
 CARDS = load_cards()
-
-
-# --- the test double -------------------------------------------------------------------------
-Reply = str | BaseException | Callable[[Sequence[Message]], str]
-
-
-class ScriptedChatModel(ChatModel):
-    """Test double of a ChatModel: replies with the scripted texts in order (an exception in
-    the script is raised, a callable is called with the messages). With `gate`, each call
-    first waits for the event (a slow model). Records every call and its thread."""
-
-    description = "scripted"
-
-    def __init__(self, replies: Sequence[Reply], gate: threading.Event | None = None) -> None:
-        self.replies = list(replies)
-        self.gate = gate
-        self.calls: list[dict[str, Any]] = []
-        self.threads: list[str] = []
-
-    def complete_json(self, messages: Sequence[Message], schema: Mapping[str, Any], *,
-                      max_new_tokens: int = 256) -> Completion:
-        self.calls.append({"messages": [dict(m) for m in messages], "schema": dict(schema),
-                           "max_new_tokens": max_new_tokens})
-        self.threads.append(threading.current_thread().name)
-        if self.gate is not None and not self.gate.wait(timeout=30):
-            raise LLMError("scripted model: the gate was never opened")
-        if not self.replies:
-            raise LLMError("scripted model: no more replies")
-        reply = self.replies.pop(0)
-        if isinstance(reply, BaseException):
-            raise reply
-        text = reply if isinstance(reply, str) else reply(messages)
-        return Completion(text=text, model="scripted")
 
 
 def cfg(**changes: Any) -> dict[str, Any]:

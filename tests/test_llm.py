@@ -20,7 +20,7 @@ import pytest
 from autommlab.errors import LLMError
 from autommlab.lamp.dataset import read_lamp_jsonl as load_lamp
 from autommlab.lamp.scoring import score_keys
-from autommlab.llm.base import ChatExample, ChatModel, Completion
+from autommlab.llm.base import ChatExample
 from autommlab.llm.config import LLMConfig
 from autommlab.llm.decoding import constrained_greedy
 from autommlab.llm.local import LocalChatModel, resolve_adapter
@@ -33,7 +33,7 @@ from autommlab.llm.ru_prompt import (
 from autommlab.llm.sft import IGNORE_INDEX, SFTConfig, encode_example, train_lora
 from autommlab.understand import get_parser
 from autommlab.understand.llm_backend import EnsembleParser, HTTPParser, LLMParser, combine
-from llmfixtures import smol_tokenizer, tiny_llama  # noqa: F401 - fixture
+from llmfixtures import ScriptedChatModel, smol_tokenizer, tiny_llama  # noqa: F401 - fixture
 
 DATA = Path(__file__).parent / "data"
 SMALL_SCHEMA = {"type": "object", "additionalProperties": False,
@@ -41,24 +41,6 @@ SMALL_SCHEMA = {"type": "object", "additionalProperties": False,
                 "properties": {"task": {"enum": ["classification", "detection"]},
                                "count": {"type": "integer", "minimum": 0, "maximum": 9},
                                "ok": {"type": "boolean"}}}
-
-
-class ScriptedChatModel(ChatModel):
-    """Test double: returns fixed texts in order (or raises), records the calls."""
-
-    description = "scripted"
-
-    def __init__(self, *answers: str | Exception) -> None:
-        self.answers = list(answers)
-        self.calls: list[list[dict[str, str]]] = []
-
-    def complete_json(self, messages: Any, schema: Any, *,
-                      max_new_tokens: int = 256) -> Completion:
-        self.calls.append([dict(m) for m in messages])
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return Completion(text=answer)
 
 
 # --- configuration -----
@@ -223,7 +205,7 @@ REQUEST = ("I need a detector for forklifts and pallets, under 10M parameters, "
 
 def test_llm_parser_uses_a_valid_answer() -> None:
     truth = get_parser("rules").parse(REQUEST).to_json_dict()
-    parser = LLMParser(chat=ScriptedChatModel(answer_from_parse(truth)))
+    parser = LLMParser(chat=ScriptedChatModel([answer_from_parse(truth)]))
     result = parser.parse(REQUEST)
     assert result.backend == "llm" and not result.fallback_reason
     assert all(score_keys(result.to_json_dict(), truth).values())
@@ -232,13 +214,13 @@ def test_llm_parser_uses_a_valid_answer() -> None:
 @pytest.mark.parametrize("reply", ["not json at all", '{"task": "detection"}',
                                    LLMError("model missing")])
 def test_llm_parser_falls_back_to_rules_and_records_why(reply: Any) -> None:
-    parser = LLMParser(chat=ScriptedChatModel(reply))
+    parser = LLMParser(chat=ScriptedChatModel([reply]))
     result = parser.parse(REQUEST)
     assert result.fallback_reason
     assert any("rules backend" in w for w in result.warnings)
     assert result.config.model.task == "detection"
     with pytest.raises(LLMError):
-        LLMParser(chat=ScriptedChatModel(reply), fallback=None).parse(REQUEST)
+        LLMParser(chat=ScriptedChatModel([reply]), fallback=None).parse(REQUEST)
 
 
 def test_ensemble_takes_each_key_from_the_preferred_backend() -> None:
@@ -246,7 +228,7 @@ def test_ensemble_takes_each_key_from_the_preferred_backend() -> None:
     truth = rules.parse(REQUEST).to_json_dict()
     wrong = json.loads(answer_from_parse(truth))
     wrong["task"], wrong["gpu"] = "segmentation", "cpu"
-    llm = LLMParser(chat=ScriptedChatModel(json.dumps(wrong)), fallback=None)
+    llm = LLMParser(chat=ScriptedChatModel([json.dumps(wrong)]), fallback=None)
     ensemble = EnsembleParser(llm=llm, rules=rules,
                               preference={"model.task": "rules", "deploy.gpu": "llm"})
     parsed = ensemble.parse(REQUEST).config
