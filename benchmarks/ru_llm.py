@@ -65,14 +65,15 @@ def main() -> None:
                                                            else ""), flush=True)
         parsed[name] = rows
 
-    def keys_of(row: dict[str, Any], backend: str) -> dict[str, bool]:
-        pred = row[backend]
-        return score_keys(pred if pred is not None else "", row["truth"])
+    for rows in parsed.values():  # score each parse once
+        for row in rows:
+            row["keys"] = {b: score_keys(row[b] if row[b] is not None else "", row["truth"])
+                           for b in ("rules", "llm")}
 
     preference: dict[str, str] = {}
     if "select" in parsed:
         for key in ALL_KEYS:
-            right = {b: sum(keys_of(r, b)[key] for r in parsed["select"])
+            right = {b: sum(r["keys"][b][key] for r in parsed["select"])
                      for b in ("llm", "rules")}
             preference[key] = "llm" if right["llm"] > right["rules"] else "rules"
 
@@ -91,7 +92,7 @@ def main() -> None:
                                        preference).to_json_dict()
                     keys = score_keys(pred, row["truth"])
                 else:
-                    keys = keys_of(row, backend)
+                    keys = row["keys"][backend]
                 score.add(keys, row["task"])
             figures[backend] = score.to_dict()
         valid = [r for r in rows if r["llm"] is not None and not schema_errors(r["llm"])]
@@ -100,9 +101,8 @@ def main() -> None:
         figures["llm_p50_s"] = statistics.median(seconds)
         figures["llm_errors"] = [{"id": r["id"], "error": r["llm_error"]} for r in rows
                                  if r["llm_error"]]
-        figures["llm_wrong"] = [{"id": r["id"], "wrong": [k for k, ok in keys_of(r, "llm").items()
-                                                          if not ok]}
-                                for r in rows if not all(keys_of(r, "llm").values())]
+        figures["llm_wrong"] = [{"id": r["id"], "wrong": wrong} for r in rows
+                                if (wrong := [k for k, ok in r["keys"]["llm"].items() if not ok])]
         figures["rows"] = [{k: r[k] for k in ("id", "rules", "llm", "llm_error")}
                            for r in rows]  # the parses, for analysis without re-running
         results["sets"][name] = figures
