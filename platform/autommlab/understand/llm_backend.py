@@ -123,15 +123,14 @@ class EnsembleParser(Parser):
 
 def combine(llm: RequestConfig, rules: RequestConfig,
             preference: dict[str, str]) -> RequestConfig:
-    """Take each scored key from the backend `preference` names; the rest from the LLM."""
+    """Take each scored key from the backend `preference` names; the rest from the LLM.
+
+    Keys are LAMP's dotted "section.field" names ("model.task", "deploy.inference engine").
+    """
     a, b = llm.to_json_dict(), rules.to_json_dict()
-    paths = {"model.task": ("model", "task"), "model.specific_model": ("model", "specific_model"),
-             "model.speed": ("model", "speed"), "model.flops": ("model", "flops"),
-             "model.parameters": ("model", "parameters"), "deploy.gpu": ("deploy", "gpu"),
-             "deploy.inference engine": ("deploy", "inference engine"),
-             "data.object": ("data", "object"), "model.metrics": ("model", "metrics")}
-    for key, (section, field) in paths.items():
-        if preference.get(key) == "rules":
+    for key, backend in preference.items():
+        if backend == "rules":
+            section, field = key.split(".", 1)
             a[section][field] = b[section][field]
     if preference.get("data.object") == "rules":
         a["data"]["description"] = b["data"]["description"]
