@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autommlab.errors import LLMError
+from autommlab.llm.base import Message
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,15 @@ class Decoded:
     forward_passes: int
     seconds: float
     complete: bool  # the grammar reached an accepting state (a whole document)
+
+
+def prompt_ids(tokenizer: Any, messages: Sequence[Message]) -> list[int]:
+    """The chat prompt's token ids, ready for the assistant's turn. Fine-tuning (`sft`) and
+    inference (`local`) both use this, so the model is trained on exactly the prompt it
+    is later asked with."""
+    enc = tokenizer.apply_chat_template([dict(m) for m in messages], add_generation_prompt=True,
+                                        return_dict=True)
+    return list(enc["input_ids"])
 
 
 def json_grammar(schema: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from autommlab.errors import LLMError
 from autommlab.llm.base import ChatModel, Completion, Message
 from autommlab.llm.config import LLMConfig
+from autommlab.llm.decoding import constrained_greedy, prompt_ids
 from autommlab.llm.source import load_base_model
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,10 @@ class LocalChatModel(ChatModel):
             f"+{self.config.adapter}" if self.config.adapter != "none" else "")
 
     def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
-        enc = self.tokenizer.apply_chat_template([dict(m) for m in messages],
-                                                 add_generation_prompt=True, return_dict=True)
-        return list(enc["input_ids"])
+        return prompt_ids(self.tokenizer, messages)
 
     def complete_json(self, messages: Sequence[Message], schema: Mapping[str, Any], *,
                       max_new_tokens: int | None = None) -> Completion:
-        from autommlab.llm.decoding import constrained_greedy
-
         limit = max_new_tokens or self.config.max_new_tokens
         ids = self.prompt_ids(messages)
         started = time.perf_counter()
