@@ -6,13 +6,13 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from autommlab.llm.sft import SFTProgress
+from autommlab.llm.sft import SFTConfig, SFTProgress
 
 app = typer.Typer(help="LLM backends: training data, LoRA fine-tuning, evaluation.",
                   no_args_is_help=True)
@@ -44,6 +44,17 @@ def _steps(total: int, label: str) -> Iterator[Callable[[SFTProgress], None]]:
     task = progress.add_task(label, total=total, loss="-")
     with progress:
         yield lambda p: progress.update(task, completed=p.step, loss=f"{p.loss:.3f}")
+
+
+def _sft_config(output_dir: Path, model: str, device: str, threads: int, steps: int,
+                **settings: Any) -> SFTConfig:
+    """The fine-tuning settings of a train command; warm-up is 10% of the steps, at most 10."""
+    from autommlab.llm.config import LLMConfig
+
+    return SFTConfig(output_dir=output_dir, llm=LLMConfig(model=model, device=device,
+                                                         threads=threads),
+                     max_steps=steps, warmup_steps=min(10, max(1, steps // 10)),
+                     **settings)
 
 
 @app.command("make-ru-data")
@@ -95,15 +106,11 @@ def train_ru_cmd(
     Example: autommlab llm train-ru --data ru_train.jsonl --output-dir runs/ru
              --eval-data tests/data/lamp_holdout.jsonl --eval-data tests/data/lamp_test.jsonl
     """
-    from autommlab.llm.config import LLMConfig
     from autommlab.llm.ru_train import train_ru
-    from autommlab.llm.sft import SFTConfig
 
-    config = SFTConfig(output_dir=output_dir, llm=LLMConfig(model=model, device=device,
-                                                           threads=threads),
-                       max_steps=steps, batch_size=batch_size, lr=lr, lora_r=lora_r,
-                       lora_alpha=2 * lora_r, save_every=save_every, seed=seed,
-                       warmup_steps=min(10, max(1, steps // 10)))
+    config = _sft_config(output_dir, model, device, threads, steps, batch_size=batch_size,
+                         lr=lr, lora_r=lora_r, lora_alpha=2 * lora_r, save_every=save_every,
+                         seed=seed)
     with _steps(steps, "train-ru") as report:
         result = train_ru(data, config, eval_files=eval_data or [], publish_to=publish_to,
                           progress=report)
@@ -180,14 +187,10 @@ def train_hpo_cmd(
              platform/autommlab/llm/adapters/hpo
     """
     from autommlab.hpo.history import shipped_history_path
-    from autommlab.llm.config import LLMConfig
     from autommlab.llm.hpo_train import train_hpo
-    from autommlab.llm.sft import SFTConfig
 
-    config = SFTConfig(output_dir=output_dir, llm=LLMConfig(model=model, device=device,
-                                                           threads=threads),
-                       max_steps=steps, batch_size=batch_size, lr=lr, save_every=save_every,
-                       seed=seed, max_length=1024, warmup_steps=min(10, max(1, steps // 10)))
+    config = _sft_config(output_dir, model, device, threads, steps, batch_size=batch_size,
+                         lr=lr, save_every=save_every, seed=seed, max_length=1024)
     with _steps(steps, "train-hpo") as report:
         result = train_hpo(history or [shipped_history_path()], config, k=k,
                            exclude_datasets=exclude_dataset or [], publish_to=publish_to,
