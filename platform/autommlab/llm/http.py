@@ -1,8 +1,8 @@
 """The `http` backend: an OpenAI-compatible chat-completions endpoint.
 
-That is our own Ray Serve RU/HPO endpoint, or any server speaking the OpenAI
-chat-completions protocol (vLLM, llama.cpp's server, a hosted API). The answer is asked
-for with `response_format: {"type": "json_schema", ...}`; servers that ignore it are still
+Any server speaking the OpenAI chat-completions protocol (vLLM, llama.cpp's server, a
+hosted API; autommlab's own Ray Serve RU/HPO endpoint is planned for a later issue and not
+built yet). The answer is asked for with `response_format: {"type": "json_schema", ...}`; servers that ignore it are still
 safe, because the caller validates what comes back. Credentials come only from the
 environment (`AUTOMMLAB_LLM_API_KEY`), never from arguments that end up in logs.
 Standard library only (urllib): one POST does not justify another dependency.
@@ -34,7 +34,7 @@ class HTTPChatModel(ChatModel):
         url = base_url or os.environ.get(URL_ENV, "")
         if not url:
             raise LLMError(f"the http LLM backend needs a server URL: set {URL_ENV} (e.g. "
-                           "http://127.0.0.1:8000 for a Ray Serve endpoint) or pass base_url")
+                           "http://127.0.0.1:8000) or pass base_url")
         if not url.startswith(("http://", "https://")):
             raise LLMError(f"LLM server URL must start with http:// or https://, got {url!r}")
         self.base_url = url.rstrip("/")

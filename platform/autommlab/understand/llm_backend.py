@@ -3,7 +3,8 @@
 `llm`: a local transformers model with the RU LoRA adapter (by default SmolLM2-135M with
 the adapter shipped in `autommlab/llm/adapters/ru`), decoding constrained to the compact
 answer schema (`autommlab.llm.ru_prompt`). `http`: the same prompt sent to an
-OpenAI-compatible server (our Ray Serve RU endpoint). Either way the answer is validated;
+OpenAI-compatible server (vLLM, llama.cpp's server; our own Ray Serve RU endpoint is not
+built yet). Either way the answer is validated;
 a reply that still fails (or a server that cannot be reached) falls back to the rules
 parser, and the result says so in `fallback_reason` and its warnings.
 
@@ -75,7 +76,7 @@ class LLMParser(_ChatParser):
 
 @register_parser("http")
 class HTTPParser(_ChatParser):
-    """An OpenAI-compatible server (`AUTOMMLAB_LLM_URL`), e.g. our Ray Serve RU endpoint."""
+    """An OpenAI-compatible server (`AUTOMMLAB_LLM_URL`), e.g. vLLM serving the RU model."""
 
     def __init__(self, chat: Any = None, fallback: str | None = "rules",
                  base_url: str | None = None, timeout_s: float = 60.0) -> None:
