@@ -2,9 +2,10 @@
 
 Any server speaking the OpenAI chat-completions protocol (vLLM, llama.cpp's server, a
 hosted API; autommlab's own Ray Serve RU/HPO endpoint is planned for a later issue and not
-built yet). The answer is asked for with `response_format: {"type": "json_schema", ...}`; servers that ignore it are still
-safe, because the caller validates what comes back. Credentials come only from the
-environment (`AUTOMMLAB_LLM_API_KEY`), never from arguments that end up in logs.
+built yet). The answer is asked for with `response_format: {"type": "json_schema", ...}`;
+servers that ignore it are still safe, because the caller validates what comes back.
+Credentials come only from the environment (`AUTOMMLAB_LLM_API_KEY`), never from arguments
+that end up in logs.
 Standard library only (urllib): one POST does not justify another dependency.
 """
 
