@@ -172,6 +172,9 @@ def train_hpo_cmd(
         help="Copy the finished adapter here (e.g. platform/autommlab/llm/adapters/hpo).")]
     = None,
     k: Annotated[int, typer.Option(help="Configurations per round in the dialogues.")] = 2,
+    orderings: Annotated[int, typer.Option(help="Orders of each search's trials to make "
+                                                "dialogues from (more dialogues from few "
+                                                "runs).")] = 2,
     model: ModelOpt = "smollm2-135m",
     device: DeviceOpt = "cpu",
     threads: ThreadsOpt = 1,
@@ -193,7 +196,7 @@ def train_hpo_cmd(
                          lr=lr, save_every=save_every, seed=seed, max_length=1024)
     with _steps(steps, "train-hpo") as report:
         result = train_hpo(history or [shipped_history_path()], config, k=k,
-                           exclude_datasets=exclude_dataset or [], publish_to=publish_to,
+                           orderings=orderings, exclude_datasets=exclude_dataset or [], publish_to=publish_to,
                            progress=report)
     typer.echo(f"adapter: {result.adapter_dir} ({result.examples} dialogues, {result.steps} "
                f"steps, final loss {result.final_loss}, {result.seconds / 60:.1f} min)"
