@@ -196,8 +196,8 @@ def train_hpo_cmd(
                          lr=lr, save_every=save_every, seed=seed, max_length=1024)
     with _steps(steps, "train-hpo") as report:
         result = train_hpo(history or [shipped_history_path()], config, k=k,
-                           orderings=orderings, exclude_datasets=exclude_dataset or [], publish_to=publish_to,
-                           progress=report)
+                           orderings=orderings, exclude_datasets=exclude_dataset or [],
+                           publish_to=publish_to, progress=report)
     typer.echo(f"adapter: {result.adapter_dir} ({result.examples} dialogues, {result.steps} "
                f"steps, final loss {result.final_loss}, {result.seconds / 60:.1f} min)"
                + (f"\npublished: {publish_to}" if publish_to else ""))
