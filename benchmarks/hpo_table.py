@@ -119,10 +119,16 @@ def _replay_one(searcher: str, task: str, dataset: str, model: str, seed: int, t
                          **options)
     clock = time.monotonic()
     run = replay(found, table, args.trials, concurrency=args.concurrency)
+    extra = found.get_state().get("extra", {})
+    origins = extra.get("origin_of", {})
     return {"searcher": searcher, "task": task, "dataset": dataset, "model": model,
             "seed": seed, "metrics": run.metrics, "rows": run.rows,
             "seconds": round(time.monotonic() - clock, 3),
-            "info": getattr(found, "fallback_reason", "") or ""}
+            # llm / hybrid: who proposed each trial, and the rounds TPE had to take over
+            "origins": [origins.get(f"replay_{i:05d}") for i in range(len(run.metrics))]
+            if origins else None,
+            "fallbacks": extra.get("fallbacks"),
+            "info": extra.get("fallback_reason", "") or ""}
 
 
 def summarise(runs: list[dict[str, Any]], bounds: dict[tuple[str, str], tuple[float, float]],
@@ -153,6 +159,10 @@ def summarise(runs: list[dict[str, Any]], bounds: dict[tuple[str, str], tuple[fl
                 "std_norm_regret": _std(per_seed_norm), "pairs": len({r["dataset"]
                                                                       for r in mine}),
                 "seeds": len(seeds)}
+            origins = [o for r in mine if r.get("origins") for o in r["origins"][:k]]
+            if origins:  # llm / hybrid: the share of trials the LLM proposed itself
+                out["overall"][f"{searcher}@{k}"]["llm_share"] = (
+                    sum(o == "llm" for o in origins) / len(origins))
             for task in sorted({r["task"] for r in mine}):
                 bests = [max(r["metrics"][:k]) for r in mine if r["task"] == task]
                 out["per_task"].setdefault(task, {})[f"{searcher}@{k}"] = statistics.fmean(bests)
@@ -167,7 +177,9 @@ def print_summary(summary: dict[str, Any]) -> None:
         searcher, k = key.split("@")
         print(f"| {searcher} | {k} | {row['mean_best']:.3f} ± {row['std_best']:.3f} | "
               f"{row['mean_regret']:.3f} ± {row['std_regret']:.3f} | "
-              f"{row['mean_norm_regret']:.3f} ± {row['std_norm_regret']:.3f} |")
+              f"{row['mean_norm_regret']:.3f} ± {row['std_norm_regret']:.3f} |"
+              + (f" ({row['llm_share']:.0%} of trials from the LLM)" if "llm_share" in row
+                 else ""))
     print("\nper task, mean best after k trials:")
     keys = list(next(iter(summary["per_task"].values()), {}))
     print("| task | " + " | ".join(keys) + " |")

@@ -22,7 +22,7 @@ from autommlab.lamp.dataset import read_lamp_jsonl as load_lamp
 from autommlab.lamp.scoring import score_keys
 from autommlab.llm.base import ChatExample
 from autommlab.llm.config import LLMConfig
-from autommlab.llm.decoding import constrained_greedy
+from autommlab.llm.decoding import _lookup, constrained_greedy
 from autommlab.llm.local import LocalChatModel, resolve_adapter
 from autommlab.llm.ru_prompt import (
     ANSWER_SCHEMA,
@@ -107,6 +107,29 @@ def test_forced_tokens_are_batched_into_fewer_forward_passes(
     assert decoded.complete
     # keys, quotes and braces are forced: far fewer passes than tokens
     assert decoded.forward_passes < len(decoded.tokens) / 2
+
+
+def test_prompt_lookup_drafts_give_the_plain_greedy_answer(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    """Drafts only save passes: with them on, the answer is token for token the plain one
+    (drafts are checked against the model's own choice, rejected ones cut from the cache)."""
+    for seed in range(3):
+        model = tiny_llama(smol_tokenizer, seed=seed)
+        ids = LocalChatModel(LLMConfig(), model=model, tokenizer=smol_tokenizer).prompt_ids(
+            [{"role": "user", "content": "detection classification 7 true false 3 detection"}])
+        plain = constrained_greedy(model, smol_tokenizer, ids, SMALL_SCHEMA, 64, draft=False)
+        drafted = constrained_greedy(model, smol_tokenizer, ids, SMALL_SCHEMA, 64, draft=True)
+        assert drafted.tokens == plain.tokens and drafted.complete == plain.complete
+
+
+def test_prompt_lookup_drafts_continue_the_words_of_the_prompt(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    prompt = "find forklifts and pallets, 30 fps on a jetson"
+    answer_so_far = smol_tokenizer.encode('{"objects":["fork', add_special_tokens=False)
+    draft = _lookup(smol_tokenizer, prompt, answer_so_far)
+    assert smol_tokenizer.decode(draft).startswith("lifts and")
+    assert _lookup(smol_tokenizer, prompt, smol_tokenizer.encode('"zebra',
+                                                                 add_special_tokens=False)) == []
 
 
 def test_unfinished_answer_is_an_error_not_a_truncated_parse(
