@@ -114,13 +114,8 @@ def main() -> None:
 
 def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
             args: argparse.Namespace, work: Path, results: dict[str, Any]) -> dict[str, Any]:
-    from autommlab.hpo import HPOHistory, ray_overhead, run_hpo, search_space
-    from autommlab.hpo.history import (
-        HPORecord,
-        read_history,
-        record_from_trial,
-        shipped_history_path,
-    )
+    from autommlab.hpo import ray_overhead, run_hpo, search_space
+    from autommlab.hpo.history import record_from_trial
     from autommlab.pipeline.trial import TrialTrainer
     from autommlab.train.spec import TASK_METRICS
     from autommlab.zoo.catalog import load_cards
@@ -136,11 +131,9 @@ def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
     space = search_space(task, "small").with_iters(*BENCH_ITERS[task])
     options: dict[str, Any] = {}
     if searcher == "transfer":
-        others = [HPORecord(**r) for s in results["searches"] if s["searcher"] != "transfer"
-                  and s["dataset"] != dataset for r in s["records"]]
-        prior = [r for r in read_history(shipped_history_path()) if r.dataset != dataset]
-        options = {"dataset": dataset, "model": model,
-                   "history": HPOHistory(tuple(prior + others))}
+        options = {"dataset": dataset, "model": model, "history": transfer_history(
+            dataset, [r for s in results["searches"] if s["searcher"] != "transfer"
+                      for r in s["records"]])}
     elif searcher in ("llm", "hybrid"):  # the default advisor, built on first use
         options = {"dataset": dataset, "model": model}
     result = run_hpo(trainer, space, searcher, num_trials=args.trials,
@@ -164,6 +157,22 @@ def _search(task: str, dataset: str, model: str, searcher: str, seed: int,
                         if (r := record_from_trial(t, dataset=dataset, model=model, task=task,
                                                    metric_name=metric, budget="bench",
                                                    source="benchmark")) is not None]}
+
+
+def transfer_history(dataset: str, records: list[dict[str, Any]]) -> Any:
+    """Leave-one-dataset-out history for transfer: the benchmark's records and the shipped
+    prior, minus every record of `dataset`; a record in both (the prior is written from
+    these benchmark runs) counts once."""
+    from autommlab.hpo.history import HPOHistory, HPORecord, read_history, shipped_history_path
+
+    def key(r: HPORecord) -> str:
+        return json.dumps([r.dataset, r.model, r.hparams, r.metric], sort_keys=True)
+
+    kept: dict[str, HPORecord] = {}
+    for record in [*read_history(shipped_history_path()), *(HPORecord(**r) for r in records)]:
+        if record.dataset != dataset:
+            kept.setdefault(key(record), record)
+    return HPOHistory(tuple(kept.values()))
 
 
 _DATA: dict[tuple[str, float], Path] = {}

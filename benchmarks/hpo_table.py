@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hpo import BENCH_ITERS, PAIRS, RESULTS  # the live benchmark's settings
+from hpo import BENCH_ITERS, PAIRS, RESULTS, transfer_history  # the live benchmark's
 
 BUDGETS = (1, 2, 3, 5, 6, 10)
 ALL_SEARCHERS = ("random", "tpe", "transfer", "llm", "hybrid")
@@ -102,17 +102,14 @@ def main() -> None:
 
 def _replay_one(searcher: str, task: str, dataset: str, model: str, seed: int, table: Any,
                 records: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
-    from autommlab.hpo.history import HPOHistory, HPORecord, read_history, shipped_history_path
     from autommlab.hpo.searchers import get_searcher
     from autommlab.hpo.tabular import replay
     from autommlab.train.spec import TASK_METRICS
 
     options: dict[str, Any] = {}
     if searcher == "transfer":
-        others = [HPORecord(**r) for r in records if r["dataset"] != dataset]
-        prior = [r for r in read_history(shipped_history_path()) if r.dataset != dataset]
         options = {"dataset": dataset, "model": model,
-                   "history": HPOHistory(tuple(prior + others))}
+                   "history": transfer_history(dataset, records)}
     elif searcher in ("llm", "hybrid"):
         options = {"dataset": dataset, "model": model, "round_size": args.concurrency}
     found = get_searcher(searcher, table.space, metric=TASK_METRICS[task], seed=seed,
