@@ -49,4 +49,4 @@ bench-llm-speed: setup
 # HPO-LLaMA (llm, hybrid) against random / TPE / transfer on the tabular benchmark, on the
 # datasets the shipped HPO adapter was not trained on (its README lists them).
 bench-hpo-llm: setup
-	$(PY) benchmarks/hpo_table.py --seeds 5 --searchers random tpe transfer llm hybrid --llm-datasets textures digit-detection digit-segmentation cat-face-keypoints --out benchmarks/results/hpo-table-llm.json
+	$(PY) benchmarks/hpo_table.py --seeds 20 --llm-seeds 2 --searchers random tpe transfer llm hybrid --pairs textures digit-detection digit-segmentation cat-face-keypoints --out benchmarks/results/hpo-table-llm.json

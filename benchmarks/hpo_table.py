@@ -17,8 +17,8 @@ the spread over seeds is real. Reported, at 1/2/3/5/6/10 trials (2 trials = 1 ro
 
 Transfer is leave-one-dataset-out (it sees only other datasets' records and the shipped
 prior minus the evaluated dataset); llm/hybrid use the default HPO advisor, leave-one-out
-only if its adapter was trained without the evaluated dataset (`--llm-datasets` limits
-those searchers to the datasets held out of the adapter's training).
+only if its adapter was trained without the evaluated dataset (`--pairs` limits the
+comparison to the datasets held out of the adapter's training).
 """
 
 from __future__ import annotations
@@ -51,9 +51,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--searchers", nargs="+", default=["random", "tpe", "transfer"],
                         choices=ALL_SEARCHERS)
-    parser.add_argument("--llm-datasets", nargs="*", default=None,
-                        help="run llm/hybrid only on these datasets (those the HPO adapter "
-                             "was not trained on)")
+    parser.add_argument("--llm-seeds", type=int, default=None,
+                        help="seeds for llm / hybrid (default: --seeds); greedy decoding makes "
+                             "their proposals the same for every seed, only TPE's fallback "
+                             "and hybrid's TPE slots vary, and each search costs an LLM call "
+                             "per round")
+    parser.add_argument("--pairs", nargs="*", default=["all"],
+                        help="dataset names, or 'all' (for llm / hybrid: the datasets the HPO "
+                             "adapter was not trained on)")
     parser.add_argument("--out", type=Path, default=RESULTS / "hpo-table.json")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args()
@@ -73,10 +78,11 @@ def main() -> None:
             table = tables.get((dataset, model))
             if table is None:
                 continue
-            if (searcher in ("llm", "hybrid") and args.llm_datasets is not None
-                    and dataset not in args.llm_datasets):
+            if "all" not in args.pairs and dataset not in args.pairs:
                 continue
-            for seed in range(args.first_seed, args.first_seed + args.seeds):
+            seeds = args.llm_seeds if searcher in ("llm", "hybrid") and args.llm_seeds \
+                else args.seeds
+            for seed in range(args.first_seed, args.first_seed + seeds):
                 run = _replay_one(searcher, task, dataset, model, seed, table, records, args)
                 runs.append(run)
             best = statistics.fmean(max(r["metrics"]) for r in runs if r["searcher"] == searcher
@@ -85,6 +91,7 @@ def main() -> None:
                   f"(best {table.best:.3f}): mean best@{args.trials} {best:.3f}", flush=True)
     summary = summarise(runs, {k: (t.best, min(r.metric for r in t.rows))
                                for k, t in tables.items()}, args.trials)
+    summary["llm_verdict"] = rounds_verdict(summary, args.concurrency)
     result = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
               "tables": {f"{d}/{m}": {"rows": len(t.rows), "best": t.best}
                          for (d, m), t in tables.items()},
@@ -96,6 +103,9 @@ def main() -> None:
         print(json.dumps(summary, indent=1))
     else:
         print_summary(summary)
+        for line, row in summary["llm_verdict"].items():
+            print(f"{line}: better on {len(row['beats_on'])} of {len(row['of'])} tasks "
+                  f"({', '.join(row['beats_on']) or 'none'})")
     plot = _plot(summary, args.out.with_suffix(".png"))
     print(f"\nwritten: {args.out}" + (f", {plot}" if plot else ""))
 
@@ -184,6 +194,24 @@ def print_summary(summary: dict[str, Any]) -> None:
     for task, row in summary["per_task"].items():
         print(f"| {task} | " + " | ".join(f"{row.get(k, float('nan')):.3f}" for k in keys)
               + " |")
+
+
+def rounds_verdict(summary: dict[str, Any], concurrency: int = 2) -> dict[str, Any]:
+    """Per LLM searcher: the tasks where its mean best after 1 and after 3 rounds (rounds of
+    `concurrency` trials) beats seeded random search, and the same against TPE."""
+    verdict: dict[str, Any] = {}
+    per_task = summary["per_task"]
+    for searcher in ("llm", "hybrid"):
+        for rival in ("random", "tpe"):
+            for rounds in (1, 3):
+                k = rounds * concurrency
+                mine, theirs = f"{searcher}@{k}", f"{rival}@{k}"
+                tasks = [t for t, row in per_task.items() if mine in row and theirs in row]
+                if tasks:
+                    verdict[f"{searcher} vs {rival} after {rounds} round(s)"] = {
+                        "beats_on": [t for t in tasks if per_task[t][mine] > per_task[t][theirs]],
+                        "of": tasks}
+    return verdict
 
 
 def _plot(summary: dict[str, Any], path: Path) -> Path | None:
