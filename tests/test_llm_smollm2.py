@@ -57,3 +57,50 @@ def test_shipped_adapter_parses_unseen_requests() -> None:
         right += sum(keys.values())
         total += len(keys)
     assert right / total >= 0.85, f"{right}/{total} keys right"
+
+
+def test_prompt_lookup_drafts_save_passes_on_the_real_model() -> None:
+    """On the real model, drafts copied from the request are accepted: fewer forward
+    passes for the same answer."""
+    from autommlab.llm.decoding import constrained_greedy
+    from autommlab.llm.ru_prompt import ANSWER_SCHEMA, ru_messages
+
+    chat = get_parser("llm", fallback=None, threads=1).chat  # SmolLM2 + the RU adapter
+    passes = [0, 0]
+    for text, _ in CASES:
+        ids = chat.prompt_ids(ru_messages(text))
+        plain = constrained_greedy(chat.model, chat.tokenizer, ids, ANSWER_SCHEMA, 200,
+                                   draft=False)
+        drafted = constrained_greedy(chat.model, chat.tokenizer, ids, ANSWER_SCHEMA, 200)
+        assert drafted.text == plain.text
+        passes[0] += plain.forward_passes
+        passes[1] += drafted.forward_passes
+    assert passes[1] < passes[0]
+
+
+def test_shipped_hpo_adapter_proposes_configs_inside_the_space() -> None:
+    """The real HPO-LLaMA (SmolLM2 + the shipped HPO adapter) on a dataset it was not
+    trained on: two distinct configs of the space's keys, in round 1 and after a round."""
+    from dataclasses import replace
+
+    from autommlab.hpo import search_space
+    from autommlab.hpo.space import SEARCHED_KEYS
+    from autommlab.llm.advisor import AdvisorContext, TrialOutcome, default_advisor
+    from autommlab.zoo.catalog import load_cards
+
+    cards = load_cards()
+    space = search_space("detection", "small")
+    advisor = default_advisor()
+    context = AdvisorContext(space=space, task="detection", metric="coco/bbox_mAP",
+                             data=cards.dataset("digit-detection"),
+                             model=cards.model("rtmdet-tiny"))
+    for _ in range(2):
+        proposals = advisor.propose(context, 2)
+        assert len(proposals) == 2
+        assert all(set(p) == set(SEARCHED_KEYS) for p in proposals)
+        clipped = [space.to_config(space.clip(p)) for p in proposals]
+        assert clipped[0] != clipped[1]
+        assert all(p["optimizer"] in space.optimizers and p["batch_size"] in space.batch_sizes
+                   for p in proposals)
+        context = replace(context, rounds=(*context.rounds, (
+            TrialOutcome(proposals[0], 0.02), TrialOutcome(proposals[1], 0.01))))
