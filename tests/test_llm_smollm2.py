@@ -71,7 +71,8 @@ def test_prompt_lookup_drafts_save_passes_on_the_real_model() -> None:
         ids = chat.prompt_ids(ru_messages(text))
         plain = constrained_greedy(chat.model, chat.tokenizer, ids, ANSWER_SCHEMA, 200,
                                    draft=False)
-        drafted = constrained_greedy(chat.model, chat.tokenizer, ids, ANSWER_SCHEMA, 200)
+        drafted = constrained_greedy(chat.model, chat.tokenizer, ids, ANSWER_SCHEMA, 200,
+                                     draft=True)
         assert drafted.text == plain.text
         passes[0] += plain.forward_passes
         passes[1] += drafted.forward_passes

@@ -33,6 +33,11 @@ class LLMConfig(BaseModel):
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
     threads: int = Field(default=1, ge=0)  # torch intra-op threads on CPU; 0 = torch's default
     max_new_tokens: int = Field(default=256, ge=1, le=8192)
+    # Prompt-lookup drafts in decoding (autommlab.llm.decoding): the same answer in ~15%
+    # fewer passes, but on a 2-core CPU the draft tokens cost more than the passes they
+    # save (RU parse p50 4.80 s vs 4.64 s, docs/llm.md), so off by default; where a pass
+    # is memory-bound (a GPU) extra tokens in a pass are nearly free.
+    draft: bool = False
 
     @field_validator("adapter")
     @classmethod

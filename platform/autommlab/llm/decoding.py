@@ -63,7 +63,7 @@ MAX_DRAFT = 6
 
 def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
                        schema: Mapping[str, Any], max_new_tokens: int, *,
-                       draft: bool = True) -> Decoded:
+                       draft: bool = False) -> Decoded:
     """Decode greedily from `prompt_ids` under `schema`; stops at the end of the document.
 
     Two things cut the number of forward passes (the cost of a CPU parse):

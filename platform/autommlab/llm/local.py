@@ -68,7 +68,8 @@ class LocalChatModel(ChatModel):
         ids = self.prompt_ids(messages)
         started = time.perf_counter()
         with self._lock, _threads(self.config.threads):
-            decoded = constrained_greedy(self.model, self.tokenizer, ids, schema, limit)
+            decoded = constrained_greedy(self.model, self.tokenizer, ids, schema, limit,
+                                         draft=self.config.draft)
         if not decoded.complete:
             raise LLMError(f"the model's answer did not finish within {limit} tokens: "
                            f"{decoded.text[:200]!r}")
