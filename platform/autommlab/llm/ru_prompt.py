@@ -8,6 +8,14 @@ pass on a CPU, descriptions are not scored and add nothing a later stage uses, a
 smaller target is learnt faster from the same data. The compact answer is constrained to
 `ANSWER_SCHEMA` while decoding, and the assembled document is validated against the shared
 request-config schema afterwards.
+
+What is absent is written `null` (a model, a speed / FLOPs / parameter limit): one forward
+pass, where `"none"` or `{"value":0,"unit":"none"}` took two or three. The free-text
+`scenario` and `modality` are not in the answer (they are not scored, PARSE_CONVENTIONS.md,
+and no later stage reads them): the document gets "none" for both. With the first format
+(absent values spelled out, scenario and modality included) an answer took 37 passes on
+12 lamp_select requests, 4.8 of them for scenario and modality and ~2 per absent value;
+docs/llm.md has the latency before and after.
 """
 
 from __future__ import annotations
@@ -20,20 +28,20 @@ from autommlab.llm.base import ChatExample, Message
 from autommlab.understand.schema import RequestConfig, schema_errors
 
 SYSTEM_PROMPT = ("Extract the computer-vision model request as JSON: task, objects, "
-                 "datasets, model, speed, flops, params, metrics, gpu, engine, scenario, "
-                 "modality.")
+                 "datasets, model, speed, flops, params, metrics, gpu, engine.")
 
 METRIC_NAMES = ["accuracy", "precision", "recall", "f1-score", "AP", "IoU", "dice", "PCK",
                 "AR"]
 
 
 def _quantity(units: list[str]) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "required": ["value", "unit"],
-            "properties": {"value": {"type": "number", "minimum": 0},
-                           "unit": {"enum": units}}}
+    """A limit (value + unit), or null when the request sets none."""
+    return {"anyOf": [{"type": "null"}, {
+        "type": "object", "additionalProperties": False, "required": ["value", "unit"],
+        "properties": {"value": {"type": "number", "minimum": 0}, "unit": {"enum": units}}}]}
 
 
-_TEXT = {"type": "string", "maxLength": 60}
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 60}
 
 #: What the model writes. Key order is the decoding order: the task first, because it
 #: conditions everything else.
@@ -41,30 +49,30 @@ ANSWER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["task", "objects", "datasets", "model", "speed", "flops", "params",
-                 "metrics", "gpu", "engine", "scenario", "modality"],
+                 "metrics", "gpu", "engine"],
     "properties": {
         "task": {"enum": ["classification", "detection", "segmentation", "keypoint"]},
         "objects": {"type": "array", "items": _TEXT, "maxItems": 24},
         "datasets": {"type": "array", "items": _TEXT, "maxItems": 8},
-        "model": _TEXT,
-        "speed": _quantity(["ms", "s", "min", "h", "fps", "none"]),
-        "flops": _quantity(["FLOPs", "MFLOPs", "GFLOPs", "TFLOPs", "PFLOPs", "EFLOPs",
-                            "none"]),
-        "params": _quantity(["K", "M", "B", "none"]),
+        "model": {"anyOf": [{"type": "null"}, _TEXT]},
+        "speed": _quantity(["ms", "s", "min", "h", "fps"]),
+        "flops": _quantity(["FLOPs", "MFLOPs", "GFLOPs", "TFLOPs", "PFLOPs", "EFLOPs"]),
+        "params": _quantity(["K", "M", "B"]),
         "metrics": {"type": "array", "maxItems": 6, "items": {
             "type": "object", "additionalProperties": False, "required": ["name", "value"],
             "properties": {"name": {"enum": METRIC_NAMES},
                            "value": {"type": "number", "minimum": 0, "maximum": 1}}}},
         "gpu": {"enum": ["cpu", "gpu", "none"]},
         "engine": {"enum": ["onnxruntime", "ncnn", "openvino", "tensorrt", "none"]},
-        "scenario": _TEXT,
-        "modality": _TEXT,
     },
 }
 
 
 def ru_messages(request: str) -> list[Message]:
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": request}]
+
+
+_NO_LIMIT: dict[str, Any] = {"value": 0, "unit": "none"}
 
 
 def _number(value: float) -> float | int:
@@ -76,18 +84,17 @@ def answer_from_parse(parse: dict[str, Any]) -> str:
     """The compact answer the model should write for a ground-truth parse."""
     data, model, deploy = parse["data"], parse["model"], parse["deploy"]
 
-    def qty(q: dict[str, Any]) -> dict[str, Any]:
-        return {"value": _number(q["value"]), "unit": q["unit"]}
+    def qty(q: dict[str, Any]) -> dict[str, Any] | None:
+        return None if q["unit"] == "none" else {"value": _number(q["value"]), "unit": q["unit"]}
 
     answer = {
         "task": model["task"], "objects": list(data["object"]),
-        "datasets": list(data["specific"]), "model": model["specific_model"],
+        "datasets": list(data["specific"]),
+        "model": None if model["specific_model"] in ("", "none") else model["specific_model"],
         "speed": qty(model["speed"]), "flops": qty(model["flops"]),
         "params": qty(model["parameters"]),
         "metrics": [{"name": m["name"], "value": _number(m["value"])} for m in model["metrics"]],
         "gpu": deploy["gpu"], "engine": deploy["inference engine"],
-        "scenario": data.get("scenario", "none") or "none",
-        "modality": data.get("modality", "none") or "none",
     }
     return json.dumps(answer, separators=(",", ":"), ensure_ascii=False)
 
@@ -106,13 +113,13 @@ def parse_from_answer(text: str) -> RequestConfig:
         gpu, engine = answer["gpu"], answer["engine"]
         document = {
             "data": {"description": f"Images of {', '.join(objects)}." if objects else "none",
-                     "scenario": str(answer["scenario"]) or "none", "object": objects,
-                     "modality": str(answer["modality"]) or "none",
+                     "scenario": "none", "object": objects, "modality": "none",
                      "specific": [str(d) for d in answer["datasets"]]},
             "model": {"description": f"A {task} model.", "task": task,
-                      "specific_model": str(answer["model"]) or "none",
-                      "speed": answer["speed"], "flops": answer["flops"],
-                      "parameters": answer["params"], "metrics": answer["metrics"]},
+                      "specific_model": str(answer["model"] or "none"),
+                      "speed": answer["speed"] or _NO_LIMIT, "flops": answer["flops"] or _NO_LIMIT,
+                      "parameters": answer["params"] or _NO_LIMIT,
+                      "metrics": answer["metrics"]},
             "deploy": {"description": "none" if gpu == "none" and engine == "none"
                        else f"{gpu} / {engine}", "gpu": gpu, "inference engine": engine},
         }
