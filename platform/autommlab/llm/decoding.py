@@ -135,14 +135,13 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
                     stop = True
                     break
                 forced = matcher.compute_ff_tokens()
-                if i < len(guess) and token == guess[i] and not forced:
+                accepted = i < len(guess) and token == guess[i]
+                if accepted:
                     kept += 1  # the draft token is the model's own choice: its KV is right
-                    continue
-                if i < len(guess) and token == guess[i]:
-                    kept += 1
-                    pending = []
-                else:
-                    pending = [token]  # the model's choice differs from the draft (or none)
+                    if not forced:
+                        continue  # check the next draft token against the next row
+                # an accepted token is in the cache already; a differing choice is not
+                pending = [] if accepted else [token]
                 if forced:
                     matcher.consume_tokens(forced)
                     generated += forced
