@@ -27,6 +27,7 @@ from autommlab.llm.local import LocalChatModel, resolve_adapter
 from autommlab.llm.ru_prompt import (
     ANSWER_SCHEMA,
     answer_from_parse,
+    answer_schema,
     parse_from_answer,
     ru_example,
 )
@@ -120,6 +121,29 @@ def test_prompt_lookup_drafts_give_the_plain_greedy_answer(
         plain = constrained_greedy(model, smol_tokenizer, ids, SMALL_SCHEMA, 64, draft=False)
         drafted = constrained_greedy(model, smol_tokenizer, ids, SMALL_SCHEMA, 64, draft=True)
         assert drafted.tokens == plain.tokens and drafted.complete == plain.complete
+
+
+def test_allowed_rows_of_the_output_matrix_give_the_full_logits_answer(
+        smol_tokenizer: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Only the grammar's allowed rows of lm_head are multiplied for a Llama; the answer is
+    token for token the one from the model's full logits (also with drafts)."""
+    from autommlab.llm import decoding
+
+    request = "Detect forklifts, pallets and workers, like YOLOX-s, 25 FPS, TensorRT."
+    schema = answer_schema(request)
+    for seed in range(3):
+        model = tiny_llama(smol_tokenizer, seed=seed)
+        assert decoding._plain_head(model) is not None
+        ids = decoding.prompt_ids(smol_tokenizer, [{"role": "user", "content": request}])
+        sparse = [constrained_greedy(model, smol_tokenizer, ids, schema, 200, draft=d)
+                  for d in (False, True)]
+        with monkeypatch.context() as patched:
+            patched.setattr(decoding, "PLAIN_HEAD_MODELS", ())
+            assert decoding._plain_head(model) is None
+            full = constrained_greedy(model, smol_tokenizer, ids, schema, 200)
+        assert full.complete
+        for decoded in sparse:
+            assert decoded.tokens == full.tokens
 
 
 def test_prompt_lookup_drafts_continue_the_words_of_the_prompt(
@@ -221,6 +245,37 @@ def test_interrupted_fine_tuning_resumes_where_it_stopped(smol_tokenizer: Any,  
                    tokenizer=smol_tokenizer)
 
 
+def test_fine_tuning_can_continue_from_a_trained_adapter(smol_tokenizer: Any,  # noqa: F811
+                                                         tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    examples = _examples()
+
+    def config(name: str, **changes: Any) -> SFTConfig:
+        settings = {"max_steps": 6, "batch_size": 2, "lr": 5e-3, "warmup_steps": 1,
+                    "lora_r": 4, "lora_alpha": 8, "save_every": 100, "log_every": 1,
+                    "lora_dropout": 0.0} | changes
+        return SFTConfig(output_dir=tmp_path / name, **settings)
+
+    first = train_lora(examples, config("first"), model=tiny_llama(smol_tokenizer),
+                       tokenizer=smol_tokenizer)
+    # one step at a vanishing learning rate: the weights are the first adapter's
+    again = train_lora(examples, config("again", max_steps=1, lr=1e-12,
+                                        init_adapter=first.adapter_dir),
+                       model=tiny_llama(smol_tokenizer), tokenizer=smol_tokenizer)
+    a = load_file(str(first.adapter_dir / "adapter_model.safetensors"))
+    b = load_file(str(again.adapter_dir / "adapter_model.safetensors"))
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.allclose(a[key], b[key], atol=1e-6), key
+    assert again.losses[0][1] <= first.losses[-1][1] * 1.05  # it starts where the first ended
+    with pytest.raises(LLMError, match="LoRA rank 4"):
+        train_lora(examples, config("bad", lora_r=8, lora_alpha=16,
+                                    init_adapter=first.adapter_dir),
+                   model=tiny_llama(smol_tokenizer), tokenizer=smol_tokenizer)
+
+
 # --- parser backends -----
 REQUEST = ("I need a detector for forklifts and pallets, under 10M parameters, "
            "30 fps on a Jetson, TensorRT")
@@ -315,7 +370,7 @@ def test_http_parser_sends_the_schema_and_the_key_from_the_environment(
     assert all(score_keys(result.to_json_dict(), truth).values())
     sent = handler.seen[-1]
     assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer sk-test"
-    assert sent["body"]["response_format"]["json_schema"]["schema"] == ANSWER_SCHEMA
+    assert sent["body"]["response_format"]["json_schema"]["schema"] == answer_schema(REQUEST)
     assert sent["body"]["messages"][-1]["content"] == REQUEST
 
 

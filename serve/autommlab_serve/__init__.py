@@ -1,1 +1,2 @@
-"""Ray Serve applications (RU / HPO endpoints, gateway). Not built yet: see the issues."""
+"""Ray Serve applications: `llm_app`, the RU-LLaMA / HPO-LLaMA endpoint (`autommlab llm
+serve`). The gateway is a later issue."""

@@ -1,8 +1,11 @@
-"""`autommlab llm ...`: build RU data, fine-tune and evaluate RU-LLaMA / HPO-LLaMA adapters."""
+"""`autommlab llm ...`: build RU data, fine-tune and evaluate RU-LLaMA / HPO-LLaMA adapters,
+and serve both over HTTP (Ray Serve)."""
 
 from __future__ import annotations
 
 import json
+import signal
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,9 +15,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from autommlab.errors import BackendUnavailableError
 from autommlab.llm.sft import SFTConfig, SFTProgress
 
-app = typer.Typer(help="LLM backends: training data, LoRA fine-tuning, evaluation.",
+app = typer.Typer(help="LLM backends: training data, LoRA fine-tuning, evaluation, serving.",
                   no_args_is_help=True)
 
 ModelOpt = Annotated[str, typer.Option(help="Base model: smollm2-135m (built in), a Hugging "
@@ -100,6 +104,9 @@ def train_ru_cmd(
     lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 16,
     save_every: Annotated[int, typer.Option(help="Checkpoint every N steps.")] = 20,
     seed: Annotated[int, typer.Option(help="Data order seed.")] = 0,
+    init_adapter: Annotated[Path | None, typer.Option(
+        help="Continue from this adapter's weights (new optimizer and schedule), e.g. "
+             "platform/autommlab/llm/adapters/ru.", exists=True, file_okay=False)] = None,
 ) -> None:
     """LoRA-fine-tune RU-LLaMA on request/parse pairs (loss on the answer only; resumable).
 
@@ -110,7 +117,7 @@ def train_ru_cmd(
 
     config = _sft_config(output_dir, model, device, threads, steps, batch_size=batch_size,
                          lr=lr, lora_r=lora_r, lora_alpha=2 * lora_r, save_every=save_every,
-                         seed=seed)
+                         seed=seed, init_adapter=init_adapter)
     with _steps(steps, "train-ru") as report:
         result = train_ru(data, config, eval_files=eval_data or [], publish_to=publish_to,
                           progress=report)
@@ -201,3 +208,61 @@ def train_hpo_cmd(
     typer.echo(f"adapter: {result.adapter_dir} ({result.examples} dialogues, {result.steps} "
                f"steps, final loss {result.final_loss}, {result.seconds / 60:.1f} min)"
                + (f"\npublished: {publish_to}" if publish_to else ""))
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM (and SIGINT) stop the server as Ctrl-C does
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address of the HTTP endpoint (no authentication: "
+                                           "keep 127.0.0.1 or put a gateway in front).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the HTTP endpoint.")] = 8000,
+    model: Annotated[str | None, typer.Option(
+        help="Base model of both served models (default: AUTOMMLAB_LLM_MODEL or "
+             "smollm2-135m).")] = None,
+    device: Annotated[str | None, typer.Option(help="cpu, cuda, cuda:N or auto (default: "
+                                                    "AUTOMMLAB_LLM_DEVICE or cpu).")] = None,
+    threads: Annotated[int | None, typer.Option(
+        help="torch CPU threads per request (default: AUTOMMLAB_LLM_THREADS or 1).")] = None,
+) -> None:
+    """Serve RU-LLaMA (autommlab-ru) and HPO-LLaMA (autommlab-hpo) with Ray Serve.
+
+    Starts a local Ray bound to 127.0.0.1 and an OpenAI-compatible endpoint
+    (POST /v1/chat/completions, GET /v1/models, GET /healthz); models load on their first
+    request. Runs until Ctrl-C, then stops Serve and Ray.
+
+    Example: autommlab llm serve --port 8000
+    """
+    try:
+        from autommlab_serve.llm_app import HPO_NAME, RU_NAME, start_local, stop_local
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"serving needs Ray Serve ({exc}); install the hpo extra "
+            "(pip install 'autommlab[hpo]'; infra/setup.sh does)") from exc
+    err = Console(stderr=True)
+    try:
+        err.print("starting Ray and Serve ...", highlight=False)
+        url = start_local({"model": model, "device": device, "threads": threads},
+                          host=host, port=port)
+        # After ray.init, which installs its own SIGTERM handler; SIGINT explicitly too, as
+        # a process started in the background may inherit it ignored.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _interrupt)
+        typer.echo(f"serving {RU_NAME} and {HPO_NAME} at {url}/v1/chat/completions\n"
+                   f"  parse:  AUTOMMLAB_LLM_URL={url} autommlab parse --backend http "
+                   "\"a detector for forklifts\"\n"
+                   f"  HPO:    AUTOMMLAB_LLM_HPO_URL={url} autommlab run --searcher llm "
+                   "\"...\"\n"
+                   "Ctrl-C stops.")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"warning: {host} may be reachable from other machines and the "
+                      "endpoint has no authentication", style="yellow")
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        err.print("stopping Serve and Ray ...", highlight=False)
+    finally:
+        stop_local()

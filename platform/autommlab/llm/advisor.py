@@ -3,7 +3,8 @@
 `HPOAdvisor.propose(context, k)` is the one operation: it sees the search so far (an
 `AdvisorContext`: the space, the task, the metric, the data and model cards, every earlier
 round with its results) and returns k configs. `LLMAdvisor` asks a `ChatModel` in HPO-LLaMA's
-dialogue format (`hpo_prompt`); `default_advisor()` builds the local model's advisor.
+dialogue format (`hpo_prompt`); `default_advisor()` builds the local model's advisor, or the
+HPO endpoint's when AUTOMMLAB_LLM_HPO_URL names one (`autommlab llm serve`).
 
 An advisor may be slow (a local LLM on CPU takes seconds to a minute per round) and may fail;
 the searcher (`autommlab.hpo.searchers.llm`) calls it off Tune's event loop, with a timeout
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 #: Adapter of the default advisor when AUTOMMLAB_LLM_HPO_ADAPTER does not name one.
 HPO_ADAPTER_ENV = "AUTOMMLAB_LLM_HPO_ADAPTER"
 DEFAULT_HPO_ADAPTER = "builtin:hpo"
+#: An OpenAI-compatible server serving HPO-LLaMA (our Ray Serve endpoint, `autommlab llm
+#: serve`) under the name HPO_SERVED_MODEL; when set, the default advisor asks it.
+HPO_URL_ENV = "AUTOMMLAB_LLM_HPO_URL"
+HPO_SERVED_MODEL = "autommlab-hpo"
 #: Answer tokens per config (~45 for the compact JSON of one config) and for the wrapper.
 TOKENS_PER_CONFIG = 64
 TOKENS_OVERHEAD = 24
@@ -107,9 +112,19 @@ def default_advisor(config: LLMConfig | None = None) -> HPOAdvisor:
     """The local model's advisor (`LLMConfig.from_env()`, adapter `builtin:hpo` unless
     AUTOMMLAB_LLM_HPO_ADAPTER names one). The model is loaded once per configuration.
 
+    Without `config`, when AUTOMMLAB_LLM_HPO_URL is set (e.g. http://127.0.0.1:8000, the
+    endpoint of `autommlab llm serve`), the advisor asks that server for the served model
+    `autommlab-hpo` instead (`HTTPChatModel`; AUTOMMLAB_LLM_API_KEY is sent if set) and no
+    local model is loaded. An explicit `config` always means the local model.
+
     Raises BackendUnavailableError when the local backend or its packages are missing, and
-    LLMError when the model or the adapter cannot be found.
+    LLMError when the model or the adapter cannot be found (or the URL is not http(s)).
     """
+    url = os.environ.get(HPO_URL_ENV, "").strip()
+    if config is None and url:
+        from autommlab.llm.http import HTTPChatModel
+
+        return LLMAdvisor(HTTPChatModel(url, model=HPO_SERVED_MODEL))
     try:
         from autommlab.llm.config import LLMConfig
         from autommlab.llm.local import LocalChatModel

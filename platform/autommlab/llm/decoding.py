@@ -60,6 +60,24 @@ def _ll_tokenizer(tokenizer: Any) -> Any:
 #: Longest draft copied from the prompt per forward pass (prompt-lookup decoding).
 MAX_DRAFT = 6
 
+#: Causal LMs whose logits are exactly `lm_head(last_hidden_state)` (no soft-capping, no
+#: logit scale): for them only the rows of the output matrix the grammar allows are computed.
+PLAIN_HEAD_MODELS = ("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM")
+#: Compute only the allowed rows when at most this share of the vocabulary is allowed
+#: (gathering many rows costs more than the full product).
+SPARSE_HEAD_SHARE = 0.25
+
+
+def _plain_head(model: Any) -> tuple[Any, Any] | None:
+    """(decoder body, output matrix) when logits are a plain product with the last hidden
+    state, else None (then the model's own logits are used)."""
+    if type(model).__name__ not in PLAIN_HEAD_MODELS:
+        return None
+    body, head = getattr(model, "model", None), getattr(model, "lm_head", None)
+    if body is None or head is None or getattr(head, "bias", None) is not None:
+        return None
+    return body, head.weight
+
 
 def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
                        schema: Mapping[str, Any], max_new_tokens: int, *,
@@ -100,13 +118,29 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
     chose_last = False  # the last token was the model's choice (drafts follow those only)
     device = next(model.parameters()).device
     prompt_text = tokenizer.decode(prompt_ids).lower() if draft else ""
+    # The output matrix is 21% of SmolLM2's weights and every pass reads all of it for one
+    # row of logits; under a JSON grammar usually a few hundred tokens are allowed (digits,
+    # units, the first tokens of the request's spans), so only those rows are multiplied.
+    # The same argmax as the full product (a test checks the same answers).
+    plain = _plain_head(model)
 
-    def choose(logits: Any) -> int | None:
+    def choose(hidden: Any) -> int | None:
+        """The allowed token with the highest logit; `hidden` is a last hidden state
+        (plain head) or a row of the model's logits."""
         allowed = _mask(matcher.compute_bitmask(), vocab)
-        if not allowed.any():
+        ids = np.flatnonzero(allowed)
+        if ids.size == 0:
             return None
-        row = logits.float().cpu().numpy()[:vocab]
-        return int(np.argmax(np.where(allowed, row, -np.inf)))
+        if plain is None:
+            row = hidden.float().cpu().numpy()[:vocab]
+            return int(ids[np.argmax(row[ids])])
+        weight = plain[1]
+        if ids.size <= SPARSE_HEAD_SHARE * vocab:
+            index = torch.from_numpy(ids).to(weight.device)
+            scores = weight.index_select(0, index) @ hidden
+            return int(ids[int(torch.argmax(scores))])
+        row = (weight[:vocab] @ hidden).float().cpu().numpy()
+        return int(ids[np.argmax(row[ids])])
 
     with torch.inference_mode():
         while len(generated) < max_new_tokens and not matcher.is_stopped():
@@ -115,15 +149,21 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
                 guess = _lookup(tokenizer, prompt_text, generated)
                 guess = guess[:matcher.validate_tokens(guess)] if guess else []
             feed = pending + guess
-            out = model(input_ids=torch.tensor([feed], device=device), past_key_values=past,
-                        use_cache=True, logits_to_keep=len(guess) + 1)
+            inputs = torch.tensor([feed], device=device)
+            if plain is None:
+                out = model(input_ids=inputs, past_key_values=past, use_cache=True,
+                            logits_to_keep=len(guess) + 1)
+                rows = out.logits[0]
+            else:
+                out = plain[0](input_ids=inputs, past_key_values=past, use_cache=True)
+                rows = out.last_hidden_state[0, -(len(guess) + 1):]
             passes += 1
             past = out.past_key_values
             kept = len(pending)  # tokens of `feed` whose KV stays in the cache
             pending = []
             stop = False
             for i in range(len(guess) + 1):
-                token = choose(out.logits[0, i])
+                token = choose(rows[i])
                 if token is None or (token == eos and matcher.is_accepting()):
                     stop = True
                     break

@@ -1,9 +1,10 @@
 """The `http` backend: an OpenAI-compatible chat-completions endpoint.
 
-Any server speaking the OpenAI chat-completions protocol (vLLM, llama.cpp's server, a
-hosted API; autommlab's own Ray Serve RU/HPO endpoint is planned for a later issue and not
-built yet). The answer is asked for with `response_format: {"type": "json_schema", ...}`;
-servers that ignore it are still safe, because the caller validates what comes back.
+Any server speaking the OpenAI chat-completions protocol: autommlab's own Ray Serve RU/HPO
+endpoint (`autommlab_serve.llm_app`, `autommlab llm serve`; served names `autommlab-ru` and
+`autommlab-hpo`), vLLM, llama.cpp's server, a hosted API. The answer is asked for with
+`response_format: {"type": "json_schema", ...}`; servers that ignore it are still safe,
+because the caller validates what comes back.
 Credentials come only from the environment (`AUTOMMLAB_LLM_API_KEY`), never from arguments
 that end up in logs.
 Standard library only (urllib): one POST does not justify another dependency.
@@ -75,7 +76,7 @@ class HTTPChatModel(ChatModel):
         if key:
             headers["Authorization"] = f"Bearer {key}"
         data = json.dumps(body).encode()
-        last: Exception | None = None
+        last: Exception | str | None = None
         for attempt in range(self.retries + 1):
             request = urllib.request.Request(self.endpoint, data=data, headers=headers,  # noqa: S310 - scheme checked in __init__
                                              method="POST")
@@ -86,7 +87,7 @@ class HTTPChatModel(ChatModel):
                 detail = exc.read().decode("utf-8", "replace")[:300]
                 if exc.code < 500:  # a client error will not go away by retrying
                     raise LLMError(f"{self.endpoint} answered HTTP {exc.code}: {detail}") from exc
-                last = exc
+                last = f"HTTP {exc.code}: {detail}"  # the server's message, not just the code
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 last = exc
             except json.JSONDecodeError as exc:

@@ -68,6 +68,22 @@ ANSWER_SCHEMA: dict[str, Any] = {
 }
 
 
+def answer_schema(request: str) -> dict[str, Any]:
+    """`ANSWER_SCHEMA` narrowed to this request: objects, datasets and the model name are
+    spans of the request (`autommlab.llm.ru_spans`: a small model copies more faithfully
+    under the grammar than free, and forced span endings save forward passes)."""
+    from autommlab.llm.ru_spans import name_candidates, object_candidates
+
+    schema = json.loads(json.dumps(ANSWER_SCHEMA))  # a deep copy; the constant stays put
+    props = schema["properties"]
+    objects, names = object_candidates(request), name_candidates(request)
+    props["objects"]["items"] = {"enum": objects}
+    if names:
+        props["datasets"]["items"] = {"enum": names}
+        props["model"] = {"anyOf": [{"type": "null"}, {"enum": names}]}
+    return schema
+
+
 def ru_messages(request: str) -> list[Message]:
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": request}]
 
@@ -108,7 +124,10 @@ def parse_from_answer(text: str) -> RequestConfig:
     if not isinstance(answer, dict):
         raise LLMError("the LLM's answer is not a JSON object")
     try:
-        objects = [str(o).strip().lower() for o in answer["objects"] if str(o).strip()]
+        # a class named twice is one class (a small model under the span grammar
+        # sometimes repeats a span where it wanted a word the request does not have)
+        objects = list(dict.fromkeys(str(o).strip().lower() for o in answer["objects"]
+                                     if str(o).strip()))
         task = answer["task"]
         gpu, engine = answer["gpu"], answer["engine"]
         document = {

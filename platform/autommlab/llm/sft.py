@@ -55,10 +55,14 @@ class SFTConfig:
     seed: int = 0
     save_every: int = 50
     log_every: int = 10
+    # Start from this adapter's LoRA weights (a new optimizer and schedule): more steps on
+    # a trained adapter without paying again for the ones it had. None: a fresh LoRA.
+    init_adapter: Path | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["output_dir"] = str(self.output_dir)
+        data["init_adapter"] = str(self.init_adapter) if self.init_adapter else None
         data["llm"] = self.llm.model_dump()
         return data
 
@@ -130,6 +134,8 @@ def train_lora(examples: Sequence[ChatExample], config: SFTConfig, *,
                       lora_dropout=config.lora_dropout, target_modules=config.target_modules,
                       task_type="CAUSAL_LM")
     model = get_peft_model(model, lora)
+    if config.init_adapter is not None:
+        _load_init_adapter(model, Path(config.init_adapter), config)
     device = next(model.parameters()).device
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
@@ -230,7 +236,33 @@ def _resume_key(config: SFTConfig) -> dict[str, Any]:
     optimisation depend on it)."""
     keys = ("max_steps", "batch_size", "grad_accum", "lr", "warmup_steps", "lora_r",
             "lora_alpha", "target_modules", "seed", "max_length")
-    return {k: getattr(config, k) for k in keys} | {"model": config.llm.model}
+    return {k: getattr(config, k) for k in keys} | {
+        "model": config.llm.model,
+        "init_adapter": str(config.init_adapter) if config.init_adapter else None}
+
+
+def _load_init_adapter(model: Any, adapter: Path, config: SFTConfig) -> None:
+    """Copy a trained adapter's LoRA weights into the fresh peft model (same rank and
+    alpha, or the weights would mean something else)."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    settings_file = adapter / "adapter_config.json"
+    weights = adapter / "adapter_model.safetensors"
+    if not settings_file.is_file() or not weights.is_file():
+        raise LLMError(f"--init-adapter {adapter}: no adapter_config.json and "
+                       "adapter_model.safetensors there")
+    settings = json.loads(settings_file.read_text())
+    if (settings.get("r"), settings.get("lora_alpha")) != (config.lora_r, config.lora_alpha):
+        raise LLMError(f"--init-adapter {adapter} has LoRA rank {settings.get('r')} / alpha "
+                       f"{settings.get('lora_alpha')}; this run uses {config.lora_r} / "
+                       f"{config.lora_alpha}: pass the same --lora-r")
+    state = {k: v.float() for k, v in load_file(str(weights)).items()}  # shipped as fp16
+    result = set_peft_model_state_dict(model, state)
+    unexpected = getattr(result, "unexpected_keys", None)
+    if unexpected:
+        raise LLMError(f"--init-adapter {adapter} does not fit this model: "
+                       f"{len(unexpected)} unexpected weights, e.g. {unexpected[0]}")
 
 
 def _save_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any, step: int,

@@ -3,10 +3,10 @@
 `llm`: a local transformers model with the RU LoRA adapter (by default SmolLM2-135M with
 the adapter shipped in `autommlab/llm/adapters/ru`), decoding constrained to the compact
 answer schema (`autommlab.llm.ru_prompt`). `http`: the same prompt sent to an
-OpenAI-compatible server (vLLM, llama.cpp's server; our own Ray Serve RU endpoint is not
-built yet). Either way the answer is validated;
-a reply that still fails (or a server that cannot be reached) falls back to the rules
-parser, and the result says so in `fallback_reason` and its warnings.
+OpenAI-compatible server: our own Ray Serve endpoint (`autommlab llm serve`, served name
+`autommlab-ru`; `autommlab_serve.llm_app`), vLLM, llama.cpp's server. Either way the answer
+is validated; a reply that still fails (or a server that cannot be reached) falls back to
+the rules parser, and the result says so in `fallback_reason` and its warnings.
 
 `ensemble`: both parsers, combined key by key. For each scored key the backend that was
 more often right on a selection set neither backend saw (`KEY_PREFERENCE`, measured with
@@ -40,10 +40,10 @@ class _ChatParser(Parser):
         self.fallback = get_parser(fallback) if fallback else None
 
     def _parse(self, text: str) -> ParseResult:
-        from autommlab.llm.ru_prompt import ANSWER_SCHEMA, parse_from_answer, ru_messages
+        from autommlab.llm.ru_prompt import answer_schema, parse_from_answer, ru_messages
 
         try:
-            completion = self.chat.complete_json(ru_messages(text), ANSWER_SCHEMA,
+            completion = self.chat.complete_json(ru_messages(text), answer_schema(text),
                                                  max_new_tokens=MAX_ANSWER_TOKENS)
             return ParseResult(config=parse_from_answer(completion.text))
         except LLMError as exc:
@@ -76,7 +76,7 @@ class LLMParser(_ChatParser):
 
 @register_parser("http")
 class HTTPParser(_ChatParser):
-    """An OpenAI-compatible server (`AUTOMMLAB_LLM_URL`), e.g. vLLM serving the RU model."""
+    """An OpenAI-compatible server (`AUTOMMLAB_LLM_URL`), e.g. `autommlab llm serve`."""
 
     def __init__(self, chat: Any = None, fallback: str | None = "rules",
                  base_url: str | None = None, timeout_s: float = 60.0) -> None:

@@ -1,0 +1,86 @@
+"""What an RU answer may copy from its request: the request's own word spans.
+
+Objects, datasets and the model name are copied from the request (PARSE_CONVENTIONS.md:
+classes "as the user names them", lower case, singular; datasets and models "as written").
+A 135M model copies badly: with free strings the shipped adapter wrote "klop" for
+"forklifts", "poly" for "polyp", "needle" for "dandelion", "sedgegrass" for "seagrass".
+Decoding therefore restricts these strings to spans of the request (`answer_schema`):
+the model still decides *which* spans, the grammar makes sure it copies them faithfully,
+and once a span's first tokens single it out the rest is forced (fewer forward passes).
+
+Coverage, measured with `python benchmarks/ru_spans.py` (the share of ground-truth values
+that are candidates, so the most this can cost): objects 99.5-100% on every LAMP-style
+set and the training pairs, models and datasets 99.8-100% (docs/llm.md has the table).
+What stays out: a class the user never wrote as a span ("ripe tomato" from "ripe and
+unripe tomatoes"), and dataset names with punctuation inside ("Quick, Draw!").
+"""
+
+from __future__ import annotations
+
+import re
+
+from autommlab.wordnet import singular
+
+#: Longest span offered, in words ("worker without high-vis vest" has four).
+MAX_SPAN_WORDS = 5
+
+#: Always offered as objects: the carriers of keypoints that requests name only through
+#: an adjective or a synonym ("facial landmarks" -> face, "human pose" -> person).
+ALWAYS_OBJECTS = ("person", "face")
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]|[a-z0-9]")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-.+/]*[A-Za-z0-9+]|[A-Za-z0-9]")
+#: Suffixes that make a model name an example ("a YOLOX-s-like detector" names YOLOX-s).
+_LIKE = ("-like", "-style", "-based", "-ish")
+
+
+def _singulars(word: str) -> set[str]:
+    """The word and its singular candidates ("syringes" -> syringe; WordNet's own
+    exception list says "syrinx", so plain suffix stripping is offered too)."""
+    forms = {word, singular(word)}
+    if word.endswith("s") and len(word) > 2 and not word.endswith("ss"):
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+    return forms
+
+
+def _word_lists(text: str) -> list[list[str]]:
+    """The request's lower-case words; and again without possessive endings when it has
+    any ("golfer's swing" -> golfer; "driver's license" stays a class as written too)."""
+    words = _WORD.findall(text.lower())
+    plain = [w.removesuffix("'s").rstrip("'") or w for w in words]
+    return [words, plain] if plain != words else [words]
+
+
+def object_candidates(request: str) -> list[str]:
+    """Lower-case spans of up to `MAX_SPAN_WORDS` words, with singular forms of the last
+    word (or of every word: "faces with masks" -> "face with mask") and hyphens read as
+    spaces ("cloud-shadow" -> "cloud shadow"), plus `ALWAYS_OBJECTS`. Sorted."""
+    found: set[str] = set(ALWAYS_OBJECTS)
+    for words in _word_lists(request):
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + MAX_SPAN_WORDS) + 1):
+                span = words[start:end]
+                head = span[:-1]
+                for last in _singulars(span[-1]):
+                    found.add(" ".join([*head, last]))
+                    found.add(" ".join([*(singular(w) for w in head), last]))
+    found |= {c.replace("-", " ") for c in found if "-" in c}
+    return sorted(found)
+
+
+def name_candidates(request: str) -> list[str]:
+    """Spans of up to four words as written (case kept), for model and dataset names,
+    plus names with an "-like" suffix removed. Sorted."""
+    words = _NAME.findall(request)
+    found: set[str] = set()
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + 4) + 1):
+            span = " ".join(words[start:end]).rstrip(".")
+            if span:
+                found.add(span)
+                for suffix in _LIKE:
+                    if span.lower().endswith(suffix) and len(span) > len(suffix):
+                        found.add(span[: -len(suffix)])
+    return sorted(found)
