@@ -44,7 +44,7 @@ bench-ru-llm: setup
 
 # Parse latency of the llm backend (SmolLM2-135M + RU adapter), one thread.
 bench-llm-speed: setup
-	AUTOMMLAB_LLM_THREADS=1 $(VENV)/bin/autommlab lamp speed --backend llm --data tests/data/lamp_test.jsonl --n 40
+	AUTOMMLAB_LLM_THREADS=1 $(VENV)/bin/autommlab lamp speed --backend llm --data tests/data/lamp_test.jsonl --n 80
 
 # HPO-LLaMA (llm, hybrid) against random / TPE / transfer on the tabular benchmark, on the
 # datasets the shipped HPO adapter was not trained on (its README lists them).

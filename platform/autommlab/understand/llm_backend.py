@@ -89,12 +89,12 @@ class HTTPParser(_ChatParser):
 
 #: Scored key -> the backend trusted for it in the ensemble, chosen per key on
 #: tests/data/lamp_select.jsonl (written after both backends, seen by neither) with
-#: `benchmarks/ru_llm.py`: with the shipped adapter (answer format v2, 200 steps) the LLM
-#: is right more often on objects only (rules win or tie every other key). Applied
-#: unchanged to lamp_test: ensemble 0.974 / 0.775 vs rules 0.969 / 0.738, llm 0.947 / 0.663.
+#: `benchmarks/ru_llm.py`: with the shipped adapter (v3: answer format v2, span-constrained
+#: copies, 200 + 120 steps) the LLM is right more often on objects and on the task (rules
+#: win or tie every other key). Applied unchanged to lamp_test: see docs/llm.md.
 #: Re-run the benchmark after training a new adapter; it prints the table to paste here.
 KEY_PREFERENCE: dict[str, str] = {
-    "model.task": "rules", "model.specific_model": "rules", "model.speed": "rules",
+    "model.task": "llm", "model.specific_model": "rules", "model.speed": "rules",
     "model.flops": "rules", "model.parameters": "rules", "deploy.gpu": "rules",
     "deploy.inference engine": "rules", "data.object": "llm", "model.metrics": "rules",
 }
