@@ -20,6 +20,7 @@ docs/llm.md has the latency before and after.
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -74,7 +75,7 @@ def answer_schema(request: str) -> dict[str, Any]:
     under the grammar than free, and forced span endings save forward passes)."""
     from autommlab.llm.ru_spans import name_candidates, object_candidates
 
-    schema = json.loads(json.dumps(ANSWER_SCHEMA))  # a deep copy; the constant stays put
+    schema = copy.deepcopy(ANSWER_SCHEMA)  # the constant stays put
     props = schema["properties"]
     objects, names = object_candidates(request), name_candidates(request)
     props["objects"]["items"] = {"enum": objects}

@@ -9,8 +9,8 @@ the model still decides *which* spans, the grammar makes sure it copies them fai
 and once a span's first tokens single it out the rest is forced (fewer forward passes).
 
 Coverage, measured with `python benchmarks/ru_spans.py` (the share of ground-truth values
-that are candidates, so the most this can cost): objects 99.5-100% on every LAMP-style
-set and the training pairs, models and datasets 99.8-100% (docs/llm.md has the table).
+that are candidates, so the most this can cost): objects 99.4-100% and models/datasets
+98.8-100% on every LAMP-style set and 4,000 generated training pairs (docs/llm.md).
 What stays out: a class the user never wrote as a span ("ripe tomato" from "ripe and
 unripe tomatoes"), and dataset names with punctuation inside ("Quick, Draw!").
 """
@@ -77,10 +77,9 @@ def name_candidates(request: str) -> list[str]:
     found: set[str] = set()
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + 4) + 1):
-            span = " ".join(words[start:end]).rstrip(".")
-            if span:
-                found.add(span)
-                for suffix in _LIKE:
-                    if span.lower().endswith(suffix) and len(span) > len(suffix):
-                        found.add(span[: -len(suffix)])
+            span = " ".join(words[start:end])  # _NAME never ends a word with "."
+            found.add(span)
+            for suffix in _LIKE:
+                if span.lower().endswith(suffix) and len(span) > len(suffix):
+                    found.add(span[: -len(suffix)])
     return sorted(found)

@@ -241,12 +241,19 @@ def _resume_key(config: SFTConfig) -> dict[str, Any]:
         "init_adapter": str(config.init_adapter) if config.init_adapter else None}
 
 
-def _load_init_adapter(model: Any, adapter: Path, config: SFTConfig) -> None:
-    """Copy a trained adapter's LoRA weights into the fresh peft model (same rank and
-    alpha, or the weights would mean something else)."""
+def _load_lora_weights(model: Any, adapter: Path) -> Any:
+    """An adapter directory's LoRA weights into the peft model (load_state_dict casts them
+    to the model's dtype: shipped adapters are float16); peft's load result."""
     from peft import set_peft_model_state_dict
     from safetensors.torch import load_file
 
+    return set_peft_model_state_dict(model, load_file(str(adapter /
+                                                          "adapter_model.safetensors")))
+
+
+def _load_init_adapter(model: Any, adapter: Path, config: SFTConfig) -> None:
+    """Copy a trained adapter's LoRA weights into the fresh peft model (same rank and
+    alpha, or the weights would mean something else)."""
     settings_file = adapter / "adapter_config.json"
     weights = adapter / "adapter_model.safetensors"
     if not settings_file.is_file() or not weights.is_file():
@@ -257,8 +264,7 @@ def _load_init_adapter(model: Any, adapter: Path, config: SFTConfig) -> None:
         raise LLMError(f"--init-adapter {adapter} has LoRA rank {settings.get('r')} / alpha "
                        f"{settings.get('lora_alpha')}; this run uses {config.lora_r} / "
                        f"{config.lora_alpha}: pass the same --lora-r")
-    state = {k: v.float() for k, v in load_file(str(weights)).items()}  # shipped as fp16
-    result = set_peft_model_state_dict(model, state)
+    result = _load_lora_weights(model, adapter)
     unexpected = getattr(result, "unexpected_keys", None)
     if unexpected:
         raise LLMError(f"--init-adapter {adapter} does not fit this model: "
@@ -282,15 +288,12 @@ def _save_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any, ste
 def _load_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any,
                      fingerprint: dict[str, Any]) -> tuple[int, list[tuple[int, float]]]:
     import torch
-    from peft import set_peft_model_state_dict
-    from safetensors.torch import load_file
 
     state = torch.load(path / "state.pt", weights_only=True)  # tensors and plain data only
     if state["fingerprint"] != fingerprint:
         raise LLMError(f"{path} was written by a run with other data or settings; delete it "
                        "to start over, or resume with the same data and options")
-    set_peft_model_state_dict(model, load_file(str(path / "adapter" /
-                                                  "adapter_model.safetensors")))
+    _load_lora_weights(model, path / "adapter")
     optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])
     torch.set_rng_state(state["torch_rng"])
