@@ -16,8 +16,9 @@ the spread over seeds is real. Reported, at 1/2/3/5/6/10 trials (2 trials = 1 ro
 * per task, the mean best per searcher (the issue's "beats random on 3 of 4 tasks").
 
 Transfer is leave-one-dataset-out (it sees only other datasets' records and the shipped
-prior minus the evaluated dataset); llm/hybrid use the default HPO advisor, leave-one-out
-only if its adapter was trained without the evaluated dataset (`--pairs` limits the
+prior minus the evaluated dataset), and so is the prior the llm/hybrid searchers show in
+their first prompt; llm/hybrid use the default HPO advisor, leave-one-out only if its
+adapter was trained without the evaluated dataset (`--pairs` limits the
 comparison to the datasets held out of the adapter's training).
 """
 
@@ -120,8 +121,9 @@ def _replay_one(searcher: str, task: str, dataset: str, model: str, seed: int, t
     if searcher == "transfer":
         options = {"dataset": dataset, "model": model,
                    "history": transfer_history(dataset, records)}
-    elif searcher in ("llm", "hybrid"):
-        options = {"dataset": dataset, "model": model, "round_size": args.concurrency}
+    elif searcher in ("llm", "hybrid"):  # their prior is leave-one-dataset-out too
+        options = {"dataset": dataset, "model": model, "round_size": args.concurrency,
+                   "history": transfer_history(dataset, records)}
     found = get_searcher(searcher, table.space, metric=TASK_METRICS[task], seed=seed,
                          **options)
     clock = time.monotonic()
@@ -135,6 +137,8 @@ def _replay_one(searcher: str, task: str, dataset: str, model: str, seed: int, t
             "origins": [origins.get(f"replay_{i:05d}") for i in range(len(run.metrics))]
             if origins else None,
             "fallbacks": extra.get("fallbacks"),
+            # llm / hybrid: the similar datasets whose best configs the first prompt showed
+            "prior": [p["dataset"] for p in extra["prior"]] if "prior" in extra else None,
             "info": extra.get("fallback_reason", "") or ""}
 
 

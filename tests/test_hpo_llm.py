@@ -67,6 +67,7 @@ def llm_searcher(replies: Sequence[Reply], *, name: str = "llm", round_size: int
                  gate: threading.Event | None = None, **options: Any
                  ) -> tuple[LLMSearcher, ScriptedChatModel]:
     model = ScriptedChatModel(replies, gate=gate)
+    options.setdefault("prior_top_k", 0)  # the prior has its own tests
     searcher = get_searcher(name, SPACE, metric="accuracy", seed=0,
                             advisor=LLMAdvisor(model), dataset="fashion-footwear",
                             model="shufflenet-v2", round_size=round_size,
@@ -162,6 +163,21 @@ def test_round_prompts_show_the_problem_then_earlier_results() -> None:
     assert json.loads(second[2]["content"])["configs"][0]["lr"] == 2e-4
     assert second[3]["content"] == ("Results (accuracy): 1: 0.912; 2: crashed. "
                                     "Best so far: 0.912. Propose 2 new configs.")
+
+
+def test_the_first_prompt_shows_the_prior_as_copyable_json() -> None:
+    prior = (clipped(cfg(optimizer="SGD", lr=0.0123456, iters=150)), clipped(cfg()))
+    context = AdvisorContext(space=SPACE, task="classification", metric="accuracy",
+                             data=CARDS.dataset("fashion-footwear"), prior=prior)
+    prompt = build_messages(context, 2)[1]["content"]
+    line = next(x for x in prompt.splitlines() if x.startswith("Good on similar data: "))
+    items = line.removeprefix("Good on similar data: ").removesuffix(".").split("; ")
+    # each item is written exactly as an answer's config, so the model can copy it
+    assert [json.loads(item) for item in items] == json.loads(format_answer(prior))["configs"]
+    assert prompt.index("Model: ") < prompt.index(line) < prompt.index("Space: ")
+    without = build_messages(AdvisorContext(space=SPACE, task="classification",
+                                            metric="accuracy"), 2)[1]["content"]
+    assert "similar data" not in without
 
 
 def test_llm_advisor_asks_for_k_configs_with_the_schema() -> None:
@@ -400,6 +416,53 @@ def test_propose_called_directly_waits_for_the_answer_or_the_timeout() -> None:
     assert stuck.fallbacks[0]["reason"] == "the LLM did not answer within 0.1 s"
 
 
+def similar_history(tmp_path: Path) -> Path:
+    """A history file: textures (a classification dataset) with a clear best config, and a
+    detection dataset whose better metric must not make it the classifier's prior."""
+    best = cfg(optimizer="SGD", lr=0.02, iters=250)
+    rows = [HPORecord(dataset="textures", model="shufflenet-v2", task="classification",
+                      hparams=hp, metric_name="accuracy", metric=metric)
+            for hp, metric in ((best, 0.8), (cfg(lr=1e-5), 0.3))]
+    rows.append(HPORecord(dataset="digit-detection", model="rtmdet-tiny", task="detection",
+                          hparams=cfg(optimizer="Adam", lr=3e-3), metric_name="bbox_mAP",
+                          metric=0.95))
+    path = tmp_path / "history.jsonl"
+    path.write_text("".join(r.model_dump_json() + "\n" for r in rows))
+    return path
+
+
+def test_the_llm_searcher_shows_similar_datasets_best_configs(tmp_path: Path) -> None:
+    round_1 = [cfg(lr=2e-4), cfg(lr=3e-4)]
+    searcher, model = llm_searcher([answer(*round_1)], history=similar_history(tmp_path),
+                                   prior_top_k=2)
+    assert [p["dataset"] for p in searcher.prior] == ["textures"]  # same task only
+    assert "textures" in searcher.prior_reason
+    prior_config = clipped(cfg(optimizer="SGD", lr=0.02, iters=250))
+    assert searcher.prior[0]["config"] == prior_config
+    suggest_soon(searcher, "t0")
+    prompt = model.calls[0]["messages"][1]["content"]
+    assert format_answer([prior_config])[len('{"configs":['):-2] in prompt
+    # the prior is a hint, not a trial: only what the LLM proposed is evaluated
+    assert suggest_soon(searcher, "t1") == clipped(round_1[1])
+    state = searcher.get_state()
+    assert state["extra"]["prior"][0]["dataset"] == "textures"
+    restored = get_searcher("llm", SPACE, metric="accuracy", prior_top_k=0,
+                            advisor=LLMAdvisor(ScriptedChatModel([])))
+    restored.set_state(json.loads(json.dumps(state)))
+    assert restored.prior == searcher.prior  # type: ignore[attr-defined]
+
+    off, off_model = llm_searcher([answer(*round_1)], history=similar_history(tmp_path),
+                                  prior_top_k=0)
+    suggest_soon(off, "t0")
+    assert off.prior == [] and "similar data" not in off_model.calls[0]["messages"][1][
+        "content"]
+    nameless = get_searcher("llm", SPACE, metric="accuracy", history=tmp_path / "none.jsonl")
+    assert nameless.prior == []  # type: ignore[attr-defined]
+    assert "no data card" in nameless.prior_reason  # type: ignore[attr-defined]
+    with pytest.raises(HPOError, match="prior_top_k"):
+        get_searcher("llm", SPACE, metric="accuracy", prior_top_k=-1)
+
+
 def test_searcher_options_are_checked() -> None:
     assert {"llm", "hybrid"} <= set(available_searchers())
     with pytest.raises(HPOError, match="bad options"):
@@ -463,6 +526,41 @@ def test_hpo_dialogues_target_the_top_k_and_fit_the_schema() -> None:
     assert held_out and not any("Data: mnist," in m["content"] for e in held_out
                                 for m in e.messages)
     assert build_hpo_dialogues(records[:1], CARDS, k=2) == []  # fewer configs than k
+
+
+def test_hpo_dialogues_with_priors_teach_using_a_prior() -> None:
+    records = history_records()
+    plain = build_hpo_dialogues(records, CARDS, k=2, seed=0, max_rounds=2, orderings=2)
+    both = build_hpo_dialogues(records, CARDS, k=2, seed=0, max_rounds=2, orderings=2,
+                               priors=True)
+    with_prior = [e for e in both if "Good on similar data: " in e.messages[1]["content"]]
+    without = [e for e in both if e not in with_prior]
+    assert without == plain  # priors only add dialogues
+    # per group and ordering: a round-1 example and the 2 multi-round ones, with a prior
+    assert len(with_prior) == 2 * 2 * (1 + 2)
+    for example in with_prior:
+        prompt = example.messages[1]["content"]
+        dataset = prompt.split("Data: ")[1].split(",")[0]
+        line = next(x for x in prompt.splitlines() if x.startswith("Good on similar"))
+        items = line.removeprefix("Good on similar data: ").removesuffix(".").split("; ")
+        assert 1 <= len(items) <= 2
+        own = {config_key(c) for e in plain if f"Data: {dataset}," in e.messages[1]["content"]
+               for c in json.loads(e.answer)["configs"]}
+        own |= {config_key(c) for e in plain if f"Data: {dataset}," in e.messages[1]["content"]
+                for m in e.messages if m["role"] == "assistant"
+                for c in json.loads(m["content"])["configs"]}
+        # drawn from the same search's trials (the stand-in for a similar dataset)
+        assert {config_key(json.loads(item)) for item in items} <= own
+    first_rounds = [e for e in with_prior if len(e.messages) == 2]
+    assert len(first_rounds) == 4
+    # the target is still the search's top 2, whatever the prior holds
+    for example in first_rounds:
+        dataset = example.messages[1]["content"].split("Data: ")[1].split(",")[0]
+        plain_first = next(e for e in plain if len(e.messages) == 2
+                           and f"Data: {dataset}," in e.messages[1]["content"])
+        assert example.answer == plain_first.answer
+    assert both == build_hpo_dialogues(records, CARDS, k=2, seed=0, max_rounds=2,
+                                       orderings=2, priors=True)  # deterministic
 
 
 # --- a real Ray Tune run ---------------------------------------------------------------------

@@ -182,6 +182,11 @@ def train_hpo_cmd(
     orderings: Annotated[int, typer.Option(help="Orders of each search's trials to make "
                                                 "dialogues from (more dialogues from few "
                                                 "runs).")] = 2,
+    priors: Annotated[bool, typer.Option(help="Also make every dialogue with a prior (the "
+                                              "best configs of a part of the search's own "
+                                              "trials, shown as 'good on similar data'), so "
+                                              "the adapter learns to use the transfer prior "
+                                              "the llm searcher shows.")] = True,
     model: ModelOpt = "smollm2-135m",
     device: DeviceOpt = "cpu",
     threads: ThreadsOpt = 1,
@@ -204,7 +209,7 @@ def train_hpo_cmd(
     with _steps(steps, "train-hpo") as report:
         result = train_hpo(history or [shipped_history_path()], config, k=k,
                            orderings=orderings, exclude_datasets=exclude_dataset or [],
-                           publish_to=publish_to, progress=report)
+                           priors=priors, publish_to=publish_to, progress=report)
     typer.echo(f"adapter: {result.adapter_dir} ({result.examples} dialogues, {result.steps} "
                f"steps, final loss {result.final_loss}, {result.seconds / 60:.1f} min)"
                + (f"\npublished: {publish_to}" if publish_to else ""))

@@ -66,6 +66,9 @@ class AdvisorContext:
     #: names to show when there is no card (a dataset or model outside the catalog)
     dataset_name: str = ""
     model_name: str = ""
+    #: configs that worked on similar data (AutoML-GPT's transfer, `hpo.transfer`), best
+    #: first; shown in the first round's prompt, never counted as tried here
+    prior: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
 
     def tried(self) -> list[Mapping[str, Any]]:
         """Every config evaluated so far."""

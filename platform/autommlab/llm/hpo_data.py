@@ -19,6 +19,15 @@ it has seen so far.
 * The space shown is the task's space at the records' budget, widened to cover the
   records' values (a benchmark searches a narrower iteration range than "small"; the target
   must be the config that was really run, not a clipped one). `space_for` overrides it.
+* `priors=True` adds, per ordering, the same examples with a prior in the round-1 prompt
+  ("good on similar data", `hpo_prompt.format_prior`): the best 1 or 2 configs of a random
+  `PRIOR_FRACTION` of the search's own trials. At inference the prior is the best configs of
+  the most similar *other* datasets (`hpo.transfer.plan_transfer`); training draws it from
+  the search itself because the training history may hold one dataset per task (the
+  benchmark's held-out adapter does), so there is no similar dataset to take it from. The
+  prior often holds the best trial (then the target starts with it) and sometimes does not
+  (then the model must still find the best): the model learns to use a prior, not to copy
+  it blindly. The examples without a prior are kept, so a search without history works.
 * `exclude_datasets` leaves datasets out entirely (leave-one-dataset-out evaluation: a
   benchmark must not train on the dataset it evaluates on).
 """
@@ -48,14 +57,16 @@ GroupKey = tuple[str, str, str, str, str, str]  # dataset, model, task, metric, 
 SpaceFor = Callable[[str, "str | None", Sequence[HPORecord]], SearchSpace]
 
 DEFAULT_MAX_ROUNDS = 3
+#: share of a search's trials a training prior is drawn from (see the module doc)
+PRIOR_FRACTION = 0.6
 
 
 def build_hpo_dialogues(history: HPOHistory | Iterable[HPORecord],
                         catalog: ZooCatalog | None, k: int, seed: int = 0, *,
                         exclude_datasets: Iterable[str] = (),
                         max_rounds: int = DEFAULT_MAX_ROUNDS, orderings: int = 1,
-                        mode: str = "max", space_for: SpaceFor | None = None
-                        ) -> list[ChatExample]:
+                        mode: str = "max", space_for: SpaceFor | None = None,
+                        priors: bool = False) -> list[ChatExample]:
     """Single- and multi-round HPO dialogues from `history` (see the module doc)."""
     if k < 1 or max_rounds < 0 or orderings < 1:
         raise ValueError(f"need k >= 1, max_rounds >= 0, orderings >= 1 (got {k}, "
@@ -68,7 +79,7 @@ def build_hpo_dialogues(history: HPOHistory | Iterable[HPORecord],
     examples: list[ChatExample] = []
     for key, members in groups.items():
         examples.extend(_group_dialogues(key, members, catalog, k, seed, max_rounds,
-                                         orderings, mode, space_for or group_space))
+                                         orderings, mode, space_for or group_space, priors))
     return examples
 
 
@@ -112,7 +123,7 @@ def group_space(task: str, budget: str | None, records: Sequence[HPORecord]) -> 
 # --- one group -------------------------------------------------------------------------------
 def _group_dialogues(key: GroupKey, records: list[HPORecord], catalog: ZooCatalog | None,
                      k: int, seed: int, max_rounds: int, orderings: int, mode: str,
-                     space_for: SpaceFor) -> list[ChatExample]:
+                     space_for: SpaceFor, priors: bool = False) -> list[ChatExample]:
     dataset, model, task, metric, _, budget = key
     space = space_for(task, budget or None, records)
     trials = _unique_trials(records, space)
@@ -120,26 +131,42 @@ def _group_dialogues(key: GroupKey, records: list[HPORecord], catalog: ZooCatalo
         return []
     data, card = _cards(catalog, dataset, model)
 
-    def context(rounds: Sequence[Sequence[TrialOutcome]]) -> AdvisorContext:
+    def context(rounds: Sequence[Sequence[TrialOutcome]],
+                prior: Sequence[TrialOutcome] = ()) -> AdvisorContext:
         return AdvisorContext(space=space, task=task, metric=metric, mode=mode, data=data,
                               model=card, rounds=tuple(tuple(r) for r in rounds),
-                              dataset_name=dataset, model_name=model)
+                              dataset_name=dataset, model_name=model,
+                              prior=tuple(t.config for t in prior))
 
     examples = [_example(context(()), k, _top(trials, k, mode))]
     orders = [trials]
     # seeded per group (crc32 of its key: stable across processes, unlike hash()), so adding
     # a group to the history changes no other group's orders
-    rng = np.random.default_rng([seed, zlib.crc32("/".join(key).encode())])
+    group_seed = zlib.crc32("/".join(key).encode())
+    rng = np.random.default_rng([seed, group_seed])
     for _ in range(orderings - 1):
         orders.append([trials[i] for i in rng.permutation(len(trials))])
+    # the priors' own generator: turning them on changes none of the examples above
+    prior_rng = np.random.default_rng([seed, group_seed, 1])
     for order in orders:
-        for shown_rounds in range(1, max_rounds + 1):
+        prior = _draw_prior(trials, prior_rng, mode) if priors else None
+        for shown_rounds in range(1 if prior is None else 0, max_rounds + 1):
             shown, rest = order[:shown_rounds * k], order[shown_rounds * k:]
             if len(rest) < k:
                 break
             rounds = [shown[i:i + k] for i in range(0, len(shown), k)]
-            examples.append(_example(context(rounds), k, _top(rest, k, mode)))
+            examples.append(_example(context(rounds, prior or ()), k, _top(rest, k, mode)))
+            if prior is not None and shown_rounds:  # and the same dialogue without a prior
+                examples.append(_example(context(rounds), k, _top(rest, k, mode)))
     return examples
+
+
+def _draw_prior(trials: Sequence[TrialOutcome], rng: np.random.Generator,
+                mode: str) -> list[TrialOutcome]:
+    """The best 1 or 2 of a random PRIOR_FRACTION of `trials` (see the module doc)."""
+    size = max(1, math.ceil(PRIOR_FRACTION * len(trials)))
+    subset = [trials[i] for i in sorted(rng.choice(len(trials), size, replace=False))]
+    return _top(subset, int(rng.integers(1, 3)), mode)
 
 
 def _unique_trials(records: Sequence[HPORecord], space: SearchSpace) -> list[TrialOutcome]:

@@ -1,7 +1,9 @@
 """HPO-LLaMA's dialogue: how a search is shown to the LLM, and how its answer is read back.
 
 One search is one chat. Round 1's user turn states the problem: task and metric, the data
-card, the model card, the search space and k. The assistant answers with one JSON document,
+card, the model card, the best configs of similar datasets when the history has any (the
+"prior", AutoML-GPT's hyperparameter transfer: `hpo.transfer.plan_transfer`), the search
+space and k. The assistant answers with one JSON document,
 `{"configs": [{optimizer, lr, weight_decay, batch_size, iters, lr_schedule}, ...]}`, with
 exactly k items. Every later round adds two turns: the assistant's earlier answer (the
 configs that were really evaluated, after clipping), then a user turn with their results
@@ -123,15 +125,25 @@ def format_model(card: ModelCard | None, name: str = "") -> str:
             f"{fmt(measured.params_m)}M params, {fmt(measured.flops_g)} GFLOPs.")
 
 
+def format_prior(prior: Iterable[Mapping[str, Any]]) -> str:
+    """The prior's line: configs in the answer's own JSON form (so the model can copy one
+    token for token), best first; no dataset names or metrics, because another dataset's
+    metric is not on this one's scale and the model is trained on unnamed priors."""
+    items = [format_answer([config])[len('{"configs":['):-2] for config in prior]
+    return f"Good on similar data: {'; '.join(items)}." if items else ""
+
+
 def first_round_message(context: AdvisorContext, k: int) -> str:
     goal = "Maximise" if context.mode == "max" else "Minimise"
-    return "\n".join([
+    lines = [
         f"Task: {context.task}. {goal} {context.metric}.",
         format_data(context.data, context.dataset_name),
         format_model(context.model, context.model_name),
+        format_prior(context.prior),
         format_space(context.space),
         f"Propose {_configs(k)}.",
-    ])
+    ]
+    return "\n".join(line for line in lines if line)
 
 
 def results_message(context: AdvisorContext, round_index: int, k: int) -> str:
@@ -276,5 +288,5 @@ def _result(outcome: TrialOutcome) -> str:
 
 
 __all__ = ["SYSTEM_PROMPT", "build_messages", "config_key", "config_schema", "fmt",
-           "format_answer", "format_data", "format_model", "format_space", "parse_proposals",
-           "proposal_schema", "results_message", "sig3"]
+           "format_answer", "format_data", "format_model", "format_prior", "format_space",
+           "parse_proposals", "proposal_schema", "results_message", "sig3"]

@@ -19,7 +19,7 @@ from autommlab.llm.sft import SFTConfig, SFTProgress, SFTResult, publish_adapter
 
 def train_hpo(history_files: Sequence[Path], config: SFTConfig, *, k: int = 2,
               max_rounds: int = 3, orderings: int = 2, exclude_datasets: Sequence[str] = (),
-              publish_to: Path | None = None,
+              priors: bool = True, publish_to: Path | None = None,
               progress: Callable[[SFTProgress], None] | None = None) -> SFTResult:
     from autommlab.zoo.catalog import load_cards
 
@@ -30,14 +30,14 @@ def train_hpo(history_files: Sequence[Path], config: SFTConfig, *, k: int = 2,
     history = HPOHistory.load([Path(p) for p in history_files])
     examples = build_hpo_dialogues(history, load_cards(), k, seed=config.seed,
                                    exclude_datasets=exclude_datasets, max_rounds=max_rounds,
-                                   orderings=orderings)
+                                   orderings=orderings, priors=priors)
     if not examples:
         raise LLMError("the history gives no dialogues (each search needs at least k "
                        "completed trials)")
     result = train_lora(examples, config, progress=progress, data_info={
         "history_files": [str(p) for p in history_files], "records": len(history.records),
         "dialogues": len(examples), "k": k, "max_rounds": max_rounds, "orderings": orderings,
-        "excluded_datasets": list(exclude_datasets)})
+        "priors": priors, "excluded_datasets": list(exclude_datasets)})
     if publish_to is not None:
         publish_adapter(result.adapter_dir, publish_to)
     return result

@@ -65,10 +65,10 @@ EVAL_FILES: tuple[Path, ...] = (_DATA_DIR / "lamp_holdout.jsonl", _DATA_DIR / "l
                                 _DATA_DIR / "lamp_select.jsonl")
 
 TASKS = ("classification", "detection", "segmentation", "keypoint")
-KINDS = ("original", "numbers", "swap", "paraphrase", "trap", "seed_edit")
+KINDS = ("original", "numbers", "swap", "paraphrase", "trap", "seed_edit", "classes")
 #: Share of each generated kind (the originals are kept on top, see `generate_ru_pairs`).
-KIND_WEIGHTS: dict[str, float] = {"numbers": 0.22, "swap": 0.2, "paraphrase": 0.14,
-                                  "trap": 0.26, "seed_edit": 0.18}
+KIND_WEIGHTS: dict[str, float] = {"numbers": 0.18, "swap": 0.16, "paraphrase": 0.12,
+                                  "trap": 0.2, "seed_edit": 0.12, "classes": 0.22}
 #: At most this share of the output is originals (all seeds fit in a 5000-item build).
 ORIGINAL_MAX_SHARE = 0.3
 #: `check_disjoint`: rapidfuzz ratio at or above which two requests are near copies.
@@ -293,7 +293,7 @@ class Rendered:
     fragment: str
 
 
-def _pick(rng: random.Random, options: Sequence[str]) -> str:
+def _pick[T](rng: random.Random, options: Sequence[T]) -> T:
     return options[rng.randrange(len(options))]
 
 
@@ -705,14 +705,60 @@ _JOINTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Things (not creatures) that carry keypoints, by the parts requests name on them. A 135M
+# model reading "keypoints of cars (wheels, headlights)" tends to copy the parts as classes;
+# these let the generator write such requests for every carrier kind the dev sets have.
+_THING_CARRIERS: dict[str, frozenset[str]] = {
+    "vehicle": frozenset({"car", "truck", "bus", "van", "tractor", "vehicle"}),
+    "top": frozenset({"shirt", "t-shirt", "dress", "jacket", "hoodie", "blouse", "sweater",
+                      "short sleeve top"}),
+    "flat": frozenset({"document", "license plate", "pallet", "connector housing", "book",
+                       "usb-c connector", "toolbox", "drill case", "parcel", "whiteboard"}),
+    "arm": frozenset({"robot arm", "robotic arm"}),
+    "excavator": frozenset({"excavator"}),
+    "foot": frozenset({"foot"}),
+    "instrument": frozenset({"surgical instrument", "laparoscopic grasper",
+                             "laparoscopic instrument"}),
+    "plant": frozenset({"maize plant", "tomato plant", "seedling"}),
+}
+#: The parts requests name on a carrier, per carrier group (creatures: `_JOINTS`).
+_PARTS: dict[str, tuple[str, ...]] = {
+    **_JOINTS,
+    "vehicle": ("wheels, headlights and mirrors", "wheel centres, headlights and taillights",
+                "wheels and bumper corners", "headlights, taillights and licence plate corners",
+                "wheel hubs, mirrors and roof corners"),
+    "top": ("collar, sleeves and hem", "collar, sleeve ends and hem corners",
+            "neckline, shoulders, cuffs and hem", "collar and sleeve tips"),
+    "flat": ("four corners", "corners", "corner points"),
+    "arm": ("base, shoulder, elbow, wrist and gripper", "joints and end-effector",
+            "base, elbow, wrist and gripper tip"),
+    "excavator": ("bucket tip, arm joint, boom base and cab", "boom, arm and bucket"),
+    "foot": ("toe, heel and ankle", "toe tip, heel and both sides"),
+    "instrument": ("tip, joint and shaft end", "jaw tips, joint and shaft"),
+    "plant": ("leaf tips and stem base", "leaf tips, nodes and stem base"),
+}
+#: Carriers no dev seed has, so the parts-vs-carrier rule is not learnt for a fixed list.
+_EXTRA_CARRIERS: tuple[tuple[str, ...], ...] = (
+    ("truck",), ("bus",), ("van",), ("tractor",), ("jacket",), ("hoodie",), ("sweater",),
+    ("parcel",), ("book",), ("whiteboard",), ("tomato plant",), ("seedling",), ("car", "van"),
+    ("shirt", "jacket"), ("bus", "truck"))
+
+
 def _carrier_group(carrier: str) -> str:
     if carrier in ("hand", "face"):
         return carrier
     for group, members in (("human", _HUMANS), ("quadruped", _QUADRUPEDS), ("bird", _BIRDS),
-                           ("fish", _FISH), ("insect", _INSECTS)):
+                           ("fish", _FISH), ("insect", _INSECTS), *_THING_CARRIERS.items()):
         if carrier in members:
             return group
     return "other"
+
+
+def _parts_group(objects: Sequence[str]) -> str | None:
+    """The part group all `objects` share ("car", "truck" -> vehicle), or None."""
+    groups = {_carrier_group(o) for o in objects}
+    group = next(iter(groups)) if len(groups) == 1 else None
+    return group if group in _PARTS and 1 <= len(objects) <= 2 else None
 
 
 @dataclass(frozen=True)
@@ -723,17 +769,79 @@ class Intro:
     verb: str
     noun: str
     lines: tuple[str, ...]
+    #: A sentence naming the classes, set when `verb`, `noun` and `lines` name none: it
+    #: closes the request (after the requirements) or, with `second`, follows the opening.
+    late: str = ""
+    second: bool = False
+
+
+def _distributed(objects: Sequence[str]) -> str | None:
+    """'ripe and unripe tomatoes' for ["ripe tomato", "unripe tomato"]: one head written
+    once after its qualifiers (None unless every class is one qualifier + the same head)."""
+    split = [o.split(" ", 1) for o in objects]
+    if len(objects) < 2 or any(len(w) != 2 for w in split) or len({w[1] for w in split}) > 1:
+        return None
+    if {w[0] for w in split} & _NOT_MODIFIERS or len({w[0] for w in split}) < len(split):
+        return None  # "face with mask": not a qualifier in front of a head
+    head = split[0][1]
+    return f"{_join([w[0] for w in split])} {_plural(head) or head}"
+
+
+def _late_intro(task: str, objects: list[str], plur: str, imgs: str, img: str,
+                rng: random.Random) -> Intro:
+    """A request whose first sentence names the task but no class; the classes follow in a
+    later sentence (after the requirements, or right after the opening)."""
+    sing, comma, labels_or = _join(objects), ", ".join(objects), _join(objects, "or")
+    if task == "classification":
+        verbs = [f"classify our {imgs}", f"sort {imgs} into a few classes",
+                 f"build an image classifier for our {imgs}", f"give each {img} one label"]
+        nouns = ["Image classification", f"A classifier for our {imgs}"]
+        lates = [f"The classes are {sing}.", f"Classes: {comma}.",
+                 f"Each {img} should be labelled {labels_or}.", f"The labels we need are {sing}."]
+    elif task == "detection":
+        verbs = [f"detect objects in our {imgs}", f"put boxes around a few kinds of objects "
+                 f"in {imgs}", "train an object detector for our cameras"]
+        nouns = ["Object detection", f"A detector for our {imgs}"]
+        lates = [f"It should find {plur}.", f"The classes are {plur}.", f"Classes: {comma}.",
+                 f"What we need boxed: {plur}.", f"The objects to detect are {plur}."]
+    elif task == "segmentation":
+        verbs = [f"segment our {imgs}", f"produce pixel masks for our {imgs}",
+                 "do semantic segmentation of our camera images"]
+        nouns = ["Semantic segmentation", f"Pixel masks for our {imgs}"]
+        lates = [f"The classes to segment are {sing}.", f"Masks are needed for {plur}.",
+                 f"Classes: {comma}."]
+    else:
+        verbs = [f"estimate keypoints in our {imgs}", "do keypoint detection on our videos",
+                 "train a keypoint model"]
+        nouns = ["Keypoint detection", f"Keypoints in our {imgs}"]
+        lates = [f"The keypoints are on {plur}.", f"It should find the keypoints of {plur}.",
+                 f"Object: {comma}."]
+        group = _parts_group(objects)
+        if group and rng.random() < 0.5:  # the carrier named late, beside its parts
+            parts = _pick(rng, _PARTS[group])
+            lates = [f"It should find the {parts} of each {sing}.",
+                     f"We need the {parts} of the {plur}."]
+    task_line = {"classification": "image classification", "detection": "object detection",
+                 "segmentation": "semantic segmentation", "keypoint": "keypoint detection"}
+    return Intro(_pick(rng, verbs), _pick(rng, nouns), (f"Task: {task_line[task]}",),
+                 late=_pick(rng, lates), second=rng.random() < 0.35)
 
 
 def _intro(task: str, objects: list[str], imgs: str, img: str, rng: random.Random,
            form: str | None = None) -> Intro:
     """How a request names its task and classes; form 'generic' adds generic words that are
-    not classes ('items', 'objects'), 'joints' lists keypoints that are not the carrier."""
+    not classes ('items', 'objects'), 'joints' / 'parts' list keypoints that are not the
+    carrier, 'late' names the classes only in a later sentence, 'distributive' writes
+    qualified classes with one head ('ripe and unripe tomatoes')."""
     # "detect cars", "keypoints of horses" read best in the plural; "segment road and sky"
     # and class labels ("healthy or diseased") often stay singular
     natural = _natural(objects, rng, 0.6 if task in ("classification", "segmentation") else 1.0)
     plur, sing = _join(natural), _join(objects)
     labels_or, comma = _join(objects, "or"), ", ".join(objects)
+    if form == "distributive" and task != "classification":
+        plur = _distributed(objects) or plur
+    if form == "late":
+        return _late_intro(task, objects, plur, imgs, img, rng)
     if task == "classification":
         if form == "generic":
             verbs = [f"sort the items on our line into {sing}",
@@ -781,15 +889,22 @@ def _intro(task: str, objects: list[str], imgs: str, img: str, rng: random.Rando
     # keypoint: the objects are what carries the keypoints, never the joints
     groups = {_carrier_group(o) for o in objects}
     creature = groups <= {"human", "quadruped", "bird", "fish", "insect"}
-    if form == "joints" and len(objects) == 1 and next(iter(groups)) in _JOINTS:
-        joints = _pick(rng, _JOINTS[next(iter(groups))])
-        one, many = objects[0], natural[0]
-        verbs = [f"locate the {joints} of each {one}",
-                 f"detect the keypoints of the {many}: {joints}",
-                 f"track the {joints} of {many} in {imgs}"]
-        nouns = [f"{_cap(one)} keypoints ({joints})", f"Keypoints of {many}: {joints}"]
+    group = _parts_group(objects)
+    if form in ("joints", "parts") and group:
+        # the parts come before, beside (in brackets) or after the carrier, so where a
+        # noun stands does not decide whether it is the class
+        parts = _pick(rng, _PARTS[group])
+        each = f"each {sing}" if len(objects) == 1 else f"every {sing}"
+        verbs = [f"locate the {parts} of {each}", f"detect the keypoints of the {plur}: {parts}",
+                 f"track the {parts} of {plur} in {imgs}", f"find the {parts} on {plur} in {imgs}",
+                 f"detect keypoints on {plur}, such as the {parts}",
+                 f"detect the keypoints of {plur} ({parts})", f"mark the {parts} of {each}",
+                 f"predict where the {parts} of {plur} are", f"estimate keypoints ({parts}) on "
+                 f"{plur} in {imgs}"]
+        nouns = [f"{_cap(sing)} keypoints ({parts})", f"Keypoints of {plur}: {parts}",
+                 f"{_cap(parts)} of {plur} as keypoints", f"Keypoints on {plur} ({parts})"]
         return Intro(_pick(rng, verbs), _pick(rng, nouns),
-                     ("Task: keypoint detection", f"Object: {one}", f"Keypoints: {joints}"))
+                     ("Task: keypoint detection", f"Object: {comma}", f"Keypoints: {parts}"))
     verbs = [f"detect the keypoints of {plur}", f"estimate {sing} keypoints in {imgs}",
              f"locate the keypoints of {plur} in {imgs}",
              f"estimate the landmarks of each {objects[0]}" if len(objects) == 1
@@ -798,6 +913,9 @@ def _intro(task: str, objects: list[str], imgs: str, img: str, rng: random.Rando
     if creature:
         verbs += [f"estimate the pose of {plur} in {imgs}", f"do pose estimation for {plur}"]
         nouns += [f"{_cap(sing)} pose estimation"]
+    if objects == ["person"]:  # PARSE_CONVENTIONS: "human pose" is carried by a person
+        verbs += [f"estimate human pose in {imgs}", f"find the body keypoints in {imgs}"]
+        nouns += ["Human pose estimation", "Body keypoint detection"]
     return Intro(_pick(rng, verbs), _pick(rng, nouns),
                  ("Task: keypoint detection", f"Object: {comma}"))
 
@@ -836,6 +954,8 @@ def _prose(p: _Pieces, rng: random.Random) -> str:
     intro = _pick(rng, _OPENINGS).format(v=p.intro.verb)
     if p.scenario:
         intro = intro[:-1] + f" for our {p.scenario} project" + intro[-1]
+    if p.intro.late and p.intro.second:  # the classes in the second sentence
+        intro += " " + p.intro.late
     middle = [r.clause for r in (p.model, p.datasets) if r]
     clauses = [r.clause for _, r in p.constraints]
     if len(p.constraints) >= 2 and rng.random() < 0.3:
@@ -920,6 +1040,9 @@ class _Forms:
     metric: str | None = None
     preamble: str | None = None
     style: str | None = None
+    #: Builds the intro instead of `_intro` (the 'classes' kind writes its own class
+    #: phrasings): called with (imgs, img, rng).
+    intro_fn: Callable[[str, str, random.Random], Intro] | None = None
 
 
 _PREAMBLES = ("We have about {n} labelled {imgs}.", "Our dataset has {n} annotated {imgs}.",
@@ -966,8 +1089,10 @@ def _compose(slots: Slots, rng: random.Random, forms: _Forms | None = None
         if forms.preamble == "resolution" or rng.random() < 0.3:
             preamble += _pick(rng, (" The images are 1920x1080.", " Frames are 1280x720.",
                                     " We have 3 cameras on the site."))
+    intro = (forms.intro_fn(imgs, img, rng) if forms.intro_fn
+             else _intro(slots.task, slots.objects, imgs, img, rng, forms.intro))
     pieces = _Pieces(
-        intro=_intro(slots.task, slots.objects, imgs, img, rng, forms.intro),
+        intro=intro,
         scenario=scenario, model=render_model(slots.model, rng),
         datasets=render_datasets(slots.datasets, rng), constraints=constraints,
         deploy=render_deploy(slots.gpu, slots.engine, rng, forms.deploy), preamble=preamble,
@@ -975,10 +1100,14 @@ def _compose(slots: Slots, rng: random.Random, forms: _Forms | None = None
     if forms.speed == "capture":
         pieces.constraints = [c for c in constraints if c[0] != "speed"]
     names = list(_STYLES)
-    if forms.intro == "generic":
-        names = ["prose", "casual", "runon"]  # the generic words live in the running text
+    if forms.intro in ("generic", "distributive"):
+        names = ["prose", "casual", "runon"]  # these phrasings live in the running text
+    if intro.late:
+        names = [n for n in names if n != "casual"]  # a late sentence after "thanks!" jars
     style = forms.style or rng.choices(names, weights=[_STYLES[s][1] for s in names])[0]
     text = _STYLES[style][0](pieces, rng)
+    if intro.late and not (intro.second and style == "prose"):  # prose places a second one
+        text += ("\n" if style == "bullets" else " ") + intro.late
     if preamble and style != "prose":  # prose places it itself
         text = preamble + ("\n" if style == "bullets" else " ") + text
     if forms.speed == "capture":
@@ -1140,6 +1269,277 @@ def _trap(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str
     elif trap == "preamble":
         forms.preamble = _pick(rng, ("size", "resolution"))
     return _compose(s, rng, forms)
+
+
+# --------------------------------------------------------------------------- classes kind
+#
+# Class phrasings the shipped adapter still gets wrong, each written so its classes follow
+# the dev sets' annotations: the carrier, not the parts ("keypoints of cars (wheels,
+# headlights)" -> car); "no X" / "without X" only where the user names it as a class
+# ("crack or no crack" -> crack, no crack; "workers, with or without helmets" -> worker);
+# qualifiers as written ("ripe and unripe tomatoes" -> ripe tomato, unripe tomato; "whether
+# a banana is ripe or overripe" -> ripe, overripe); classes named after the requirements.
+
+#: (subject of the photo, what is present or not): "a crack or no crack" -> crack, no crack.
+_PRESENCE: tuple[tuple[str, str], ...] = (
+    ("concrete patch", "crack"), ("wall", "crack"), ("worker", "helmet"), ("X-ray", "fracture"),
+    ("steel beam", "rust"), ("pipe joint", "leak"), ("MRI slice", "tumor"), ("wafer", "defect"),
+    ("field plot", "weed"), ("parcel", "damage"), ("bottle", "cap"), ("bottle", "label"),
+    ("wall", "graffiti"), ("bread slice", "mold"), ("road patch", "pothole"),
+    ("car door", "dent"), ("phone screen", "scratch"), ("camera view", "smoke"),
+    ("camera view", "fire"), ("parking bay", "car"), ("meeting room", "person"),
+    ("bag", "threat"), ("weld", "crack"), ("tooth", "cavity"), ("camera-trap image", "animal"),
+    ("shelf", "gap"), ("hive frame", "queen bee"), ("skin photo", "lesion"))
+#: Mass nouns among `_PRESENCE` ("any rust", never "a rust").
+_MASS_PRESENCE = {"rust", "damage", "graffiti", "mold", "smoke", "fire"}
+#: (subject, state) pairs written "X or non-X" / "X or not yet X" (dev: defective /
+#: non-defective, blooming / not yet blooming).
+_NON_STATES = (("weld seam", "defective"), ("storage bin", "empty"), ("casting", "defective"),
+               ("shipping label", "compliant"), ("tray", "empty"), ("glass bottle", "defective"))
+_NOT_YET_STATES = (("sunflower", "blooming"), ("strawberry", "ripe"), ("banana", "ripe"),
+                   ("wound", "healed"), ("bread dough", "proofed"), ("tulip", "open"))
+#: (carrier, what it wears): "workers with and without helmets".
+_GEAR = (("worker", "helmet"), ("worker", "hard hat"), ("worker", "high-vis vest"),
+         ("worker", "safety vest"), ("face", "mask"), ("person", "face mask"),
+         ("cyclist", "helmet"), ("rider", "helmet"), ("driver", "seatbelt"),
+         ("worker", "safety harness"), ("cook", "hairnet"), ("nurse", "mask"))
+#: (subject, its states): classification of a state is labelled with the state alone
+#: ("whether a banana is unripe, ripe or overripe" -> unripe, ripe, overripe).
+_STATE_SUBJECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("banana", ("unripe", "ripe", "overripe")), ("tomato", ("ripe", "unripe")),
+    ("avocado", ("unripe", "ripe", "overripe")), ("solar panel", ("clean", "dusty")),
+    ("parking space", ("occupied", "empty")), ("loaf", ("well baked", "underbaked", "burnt")),
+    ("eye", ("open", "closed")), ("door", ("open", "closed")),
+    ("coral colony", ("healthy", "bleached", "dead")), ("wafer", ("good", "defective")),
+    ("leaf", ("healthy", "diseased")), ("road surface", ("dry", "wet", "icy")),
+    ("shelf", ("full", "empty")), ("mango", ("ripe", "unripe")),
+    ("bin", ("empty", "half full", "full")), ("skin lesion", ("benign", "malignant")),
+    ("scaffold", ("safe", "unsafe")), ("cow", ("lame", "healthy")),
+    ("vegetable", ("fresh", "spoiled")), ("weld", ("good", "porous", "cracked")),
+    ("tire", ("worn", "new")), ("egg", ("clean", "dirty", "cracked")))
+#: (head noun, qualifiers): located classes that differ by a qualifier, kept as written
+#: ("ripe and unripe tomatoes" -> ripe tomato, unripe tomato); the seeds add their own.
+_QUALIFIED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tomato", ("ripe", "unripe")), ("strawberry", ("ripe", "unripe")),
+    ("apple", ("fresh", "rotten")), ("box", ("damaged", "intact")),
+    ("parcel", ("damaged", "undamaged")), ("egg", ("cracked", "intact")),
+    ("tile", ("cracked", "chipped", "missing")), ("insulator", ("broken", "intact")),
+    ("bottle", ("full", "empty")), ("leaf", ("healthy", "diseased")),
+    ("coral", ("live", "dead")), ("building", ("collapsed", "intact")),
+    ("pallet", ("broken", "intact")), ("screw", ("missing", "loose")),
+    ("bolt", ("missing", "rusted")), ("tooth", ("healthy", "decayed", "filled")),
+    ("pepper", ("red", "green")), ("cell", ("infected", "uninfected")),
+    ("blueberry", ("ripe", "unripe")), ("lemon", ("ripe", "unripe")),
+    ("panel", ("cracked", "soiled")), ("chicken", ("dead", "live")),
+    ("cup", ("empty", "full")), ("traffic light", ("red", "green")))
+#: Qualifiers that keep a class apart from its head noun (`object_phenomena` counts them).
+_QUALIFIER_WORDS = frozenset(
+    {q for _, qs in (*_QUALIFIED, *_STATE_SUBJECTS) for q in qs}
+    | {"ripe", "unripe", "overripe", "damaged", "intact", "broken", "cracked", "chipped",
+       "missing", "dead", "live", "healthy", "diseased", "rotten", "fresh", "decayed",
+       "filled", "collapsed", "loose", "rusted", "infected", "uninfected", "burnt", "burned",
+       "green", "red", "yellow", "empty", "full", "dirty", "clean"})
+#: Phrasings per task and how often the 'classes' kind writes each.
+_CLASS_FORMS: dict[str, tuple[tuple[str, float], ...]] = {
+    "classification": (("negation", 0.5), ("qualifier", 0.2), ("late", 0.3)),
+    "detection": (("negation", 0.35), ("qualifier", 0.35), ("late", 0.3)),
+    "segmentation": (("qualifier", 0.5), ("late", 0.5)),
+    "keypoint": (("parts", 0.75), ("late", 0.25)),
+}
+
+
+def _a(noun: str) -> str:
+    return f"any {noun}" if noun in _MASS_PRESENCE else f"{_article(noun)} {noun}"
+
+
+def _pl(noun: str) -> str:
+    return noun if noun in _MASS_PRESENCE else (_plural(noun) or noun)
+
+
+def _negation_intro(task: str, rng: random.Random) -> tuple[list[str], Callable[
+        [str, str, random.Random], Intro]]:
+    """Classes with a negative word in or around them, labelled as the dev sets do."""
+    if task == "classification":
+        form = rng.choices(("or_no", "or_not", "with_without", "non", "not_yet"),
+                           weights=(0.35, 0.25, 0.15, 0.13, 0.12))[0]
+        if form in ("non", "not_yet"):
+            subject, state = _pick(rng, _NON_STATES if form == "non" else _NOT_YET_STATES)
+            other = f"non-{state}" if form == "non" else f"not yet {state}"
+            objects = [state, other]
+
+            def make(imgs: str, img: str, r: random.Random) -> Intro:
+                verbs = [f"tell whether a {subject} is {state} or {other}",
+                         f"classify {subject} {imgs} as {state} or {other}",
+                         f"say if the {subject} in each {img} is {state} or {other}"]
+                nouns = [f"{_cap(state)} vs {other} classification of {_pl(subject)}",
+                         f"Classify each {subject} as {state} or {other}"]
+                return Intro(_pick(r, verbs), _pick(r, nouns),
+                             ("Task: image classification", f"Classes: {state}, {other}"))
+            return objects, make
+        subject, thing = _pick(rng, _PRESENCE)
+        if form == "with_without":
+            objects = [f"with {thing}", f"without {thing}"]
+        else:
+            objects = [thing, f"no {thing}"]
+
+        def make(imgs: str, img: str, r: random.Random) -> Intro:
+            pos, neg = objects
+            if form == "or_no":
+                verbs = [f"classify each {img} of a {subject} as {thing} or no {thing}",
+                         f"tell for each {subject} whether it shows {_a(thing)} or no {thing}",
+                         f"label {subject} {imgs} as {thing} / no {thing}"]
+                nouns = [f"{_cap(thing)} or no {thing}? Classify {subject} {imgs}",
+                         f"{_cap(thing)} / no {thing} classifier for {_pl(subject)}"]
+                return Intro(_pick(r, verbs), _pick(r, nouns),
+                             ("Task: image classification", f"Classes: {pos}, {neg}"))
+            # "or not" / "with or without" are no classes: the labels are said apart
+            if form == "or_not":
+                verbs = [f"check whether each {subject} has {_a(thing)} or not",
+                         f"tell whether there is {_a(thing)} in each {img} or not",
+                         f"decide if a {subject} shows {_a(thing)} or not"]
+            else:
+                verbs = [f"tell whether a {subject} is with or without {_a(thing)}",
+                         f"check if each {subject} in our {imgs} comes with or without "
+                         f"{_a(thing)}"]
+            late = _pick(r, (f"The two classes are {pos} and {neg}.", f"Labels: {pos}, {neg}.",
+                             f"So the classes are {pos} and {neg}."))
+            return Intro(_pick(r, verbs), f"{_cap(verbs[0])}", ("Task: image classification",),
+                         late=late, second=r.random() < 0.5)
+        return objects, make
+    carrier, gear = _pick(rng, _GEAR)
+    form = rng.choices(("both", "item_without", "with_or_without", "whether"),
+                       weights=(0.3, 0.3, 0.25, 0.15))[0]
+    many, gears = _plural(carrier) or carrier, _pl(gear)
+    objects = {"both": [f"{carrier} with {gear}", f"{carrier} without {gear}"],
+               "item_without": [gear, f"{carrier} without {gear}"],
+               "with_or_without": [carrier], "whether": [gear]}[form]
+
+    def make_det(imgs: str, img: str, r: random.Random) -> Intro:
+        if form == "both":
+            phrase = f"{many} with {gears} and {many} without {gears}"
+        elif form == "item_without":
+            phrase = f"{gears} and {many} without {gears}"
+        elif form == "with_or_without":
+            phrase = _pick(r, (f"all {many}, with or without {gears}",
+                               f"every {carrier}, whether or not they wear {_a(gear)}",
+                               f"{many} (with or without {gears})"))
+        else:
+            verbs = [f"check whether there are any {gears} in each {img} and put a box "
+                     f"around every {gear}", f"find out whether {_a(gear)} is visible and "
+                     f"draw a bounding box around each one"]
+            return Intro(_pick(r, verbs), f"{_cap(gear)} detection (boxes), whether or not "
+                         f"one is present", ("Task: object detection",
+                                             f"Classes: {', '.join(objects)}"))
+        verbs = [f"detect {phrase} in {imgs}", f"put boxes around {phrase}",
+                 f"find {phrase} in our {imgs}"]
+        nouns = [f"Detection of {phrase}", f"Boxes around {phrase}"]
+        return Intro(_pick(r, verbs), _pick(r, nouns),
+                     ("Task: object detection", f"Classes: {', '.join(objects)}"))
+    return objects, make_det
+
+
+def _qualifier_intro(task: str, pool: _Pools, rng: random.Random
+                     ) -> tuple[list[str], str | None, Callable[
+                         [str, str, random.Random], Intro] | None]:
+    """Qualified classes: (objects, intro form, intro builder)."""
+    if task == "classification":
+        subject, states = _pick(rng, _STATE_SUBJECTS)
+        states = tuple(states)
+        keep = rng.random() < 0.35  # "into ripe tomatoes and unripe tomatoes": kept
+        objects = [f"{q} {subject}" for q in states] if keep else list(states)
+
+        def make(imgs: str, img: str, r: random.Random) -> Intro:
+            if keep:
+                named = _join([_plural(o) or o for o in objects])
+                verbs = [f"sort photos of {_pl(subject)} into {named}",
+                         f"classify each {subject} {img} as {_join(objects, 'or')}"]
+                nouns = [f"Sorting {subject} {imgs} into {named}"]
+            else:
+                labels = _join(objects, "or")
+                verbs = [f"tell whether the {subject} in each {img} is {labels}",
+                         f"classify {subject} {imgs} as {labels}",
+                         f"say if a {subject} is {labels}"]
+                nouns = [f"{_cap(subject)} state: {labels}", f"Is the {subject} {labels}?"]
+            return Intro(_pick(r, verbs), _pick(r, nouns),
+                         ("Task: image classification", f"Classes: {', '.join(objects)}"))
+        return objects, None, make
+    mined = [o for o, *_ in pool.object_lists if _distributed(o)]
+    if mined and rng.random() < 0.4:
+        objects = list(_pick(rng, mined))
+    else:
+        head, quals = _pick(rng, _QUALIFIED)
+        quals = list(quals)
+        if len(quals) > 2 and rng.random() < 0.5:
+            quals = rng.sample(quals, 2)
+        objects = [f"{q} {head}" for q in quals]
+        if rng.random() < 0.15:  # one qualified class alone ("damaged boxes")
+            objects = objects[:1]
+    return objects, ("distributive" if len(objects) > 1 and rng.random() < 0.65 else None), None
+
+
+def _classes(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """The seed's constraints with one of the class phrasings above."""
+    s = copy.deepcopy(slots)
+    forms = _Forms()
+    names, weights = zip(*_CLASS_FORMS[s.task], strict=True)
+    phenomenon = rng.choices(names, weights=weights)[0]
+    new: list[str] | None = None
+    if phenomenon == "parts":
+        lists = [(o, sc, mo, ds) for o, sc, mo, ds in pool.object_lists if _parts_group(o)]
+        if rng.random() < 0.2 or not lists:
+            new = list(_pick(rng, _EXTRA_CARRIERS))
+        else:
+            objects, s.scenario, s.modality, datasets = lists[rng.randrange(len(lists))]
+            s.objects, s.datasets = list(objects), list(datasets) if rng.random() < 0.5 else []
+        forms.intro = "parts"
+    elif phenomenon == "late":
+        forms.intro = "late"
+    elif phenomenon == "negation":
+        new, forms.intro_fn = _negation_intro(s.task, rng)
+    else:
+        new, forms.intro, forms.intro_fn = _qualifier_intro(s.task, pool, rng)
+    if new is not None:  # other classes: the seed's datasets and story no longer fit
+        s.objects, s.datasets, s.scenario, s.modality = new, [], "none", "none"
+    return _compose(s, rng, forms)
+
+
+_PART_WORD = re.compile(r"\b(?:" + "|".join(sorted(
+    {w.rstrip("s") for g in _PARTS.values() for text in g
+     for w in re.findall(r"[a-z-]+", text)} - {"and", "of", "both", "four", "end", "point",
+                                                "side", "tip", "corner", "base", "head", "arm",
+                                                "joint", "leg", "foot", "face"},
+    key=len, reverse=True)) + r")(?:s|es)?\b", re.IGNORECASE)
+_NEGATION_TEXT = re.compile(r"\bor not\b|with or without|whether or not|\bor no \w|"
+                            r"whether there (?:is|are)|\bor non-\w|\bnot yet\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def object_phenomena(item: LampItem) -> set[str]:
+    """The class phenomena a pair shows, read from its text and parse (for shares and
+    tests): 'parts' (a keypoint request naming parts of its carrier), 'negation' (a no /
+    not / without phrase around the classes), 'qualifier' (classes kept apart by a
+    qualifier, or states of a named subject), 'late' (no class in the first sentence)."""
+    text, objects = item.request, [o.lower() for o in item.parse["data"]["object"]]
+    found: set[str] = set()
+    if item.task == "keypoint" and _PART_WORD.search(text) and \
+            not any(_PART_WORD.fullmatch(o) for o in objects):
+        found.add("parts")
+    if _NEGATION_TEXT.search(text) or any(
+            re.match(r"(?:no|non|not|without|with)\b", o) or " without " in o for o in objects):
+        found.add("negation")
+    if any(len(o.split()) > 1 and o.split()[0] in _QUALIFIER_WORDS for o in objects) or (
+            item.task == "classification" and objects
+            and all(o in _QUALIFIER_WORDS for o in objects)):
+        found.add("qualifier")
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    if objects and len(parts) == 2:
+        def named(chunk: str) -> bool:
+            low = chunk.lower()
+            return any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", low)
+                       for o in objects for f in {o, _plural(o) or o, o.split()[-1]})
+        if not named(parts[0]) and named(parts[1]):
+            found.add("late")
+    return found
 
 
 # Seed text may be edited only where these find nothing: appending "under 20 ms" to a seed
@@ -1309,7 +1709,8 @@ def _append_sentence(key: str, parse: dict[str, Any], rng: random.Random) -> str
 
 _Builder = Callable[[Slots, _Pools, random.Random], tuple[str, dict[str, Any]]]
 _BUILDERS: dict[str, _Builder] = {"numbers": _numbers, "swap": _swap,
-                                  "paraphrase": _paraphrase, "trap": _trap}
+                                  "paraphrase": _paraphrase, "trap": _trap,
+                                  "classes": _classes}
 
 
 def _norm_text(text: str) -> str:

@@ -27,6 +27,16 @@ starting with TPE and continuing across rounds (k = 2: one TPE and one LLM confi
 k = 1: TPE and LLM rounds alternate; k = 3: T L T, then L T L). The LLM's share is asked in
 one call per round, like `llm`, with the same fallback.
 
+The prior (AutoML-GPT's hyperparameter transfer, as the `transfer` searcher makes it): when
+the dataset's card is known, the best configs of the `prior_top_k` most similar datasets of
+the hyperparameter history (`hpo.transfer.plan_transfer`; the shipped and the user's history
+unless `history` names one) are shown in the LLM's first-round prompt as "good on similar
+data". The LLM decides what to do with them (the shipped adapter was trained with such
+priors, `hpo_data`); they are not evaluated unless it proposes them. Planned once, in the
+driver, when the searcher is built (embedding needs a model that trial processes should not
+load); without a history, a card or the embedding model the search runs without a prior
+and `prior_reason` says why.
+
 State: plain JSON like every searcher's (the base state plus the fallbacks, which proposer
 made each queued config, the hybrid's slot counter, the internal TPE's seed counter). The
 advisor is never pickled or saved: after unpickling or `restore`, the advisor given as a
@@ -41,9 +51,11 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from autommlab.errors import HPOError
+from autommlab.hpo.history import HPOHistory
 from autommlab.hpo.searchers.base import RoundSearcher, TrialRecord, register_searcher
 from autommlab.hpo.searchers.tpe import DEFAULT_STARTUP_TRIALS, TPESearcher
 from autommlab.hpo.space import SearchSpace
@@ -57,6 +69,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Similar datasets' best configs shown in the first round (the adapter was trained on 1-2).
+DEFAULT_PRIOR_TOP_K = 2
 #: Seconds an advisor call may take before its round goes to TPE. SmolLM2-135M on one CPU
 #: core answers a round of 2 in well under a minute; a stuck call must not stall a search.
 DEFAULT_TIMEOUT_S = 120.0
@@ -76,17 +90,25 @@ class LLMSearcher(RoundSearcher):
                  advisor: HPOAdvisor | Callable[[], HPOAdvisor] | None = None,
                  dataset: DataCard | str | None = None, model: ModelCard | str | None = None,
                  catalog: ZooCatalog | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 history: HPOHistory | Path | str | None = None,
+                 prior_top_k: int = DEFAULT_PRIOR_TOP_K,
                  n_startup_trials: int = DEFAULT_STARTUP_TRIALS,
                  round_size: int | None = None, max_concurrent: int | None = None) -> None:
         super().__init__(space, metric, mode, seed, round_size=round_size,
                          max_concurrent=max_concurrent)
         if timeout_s <= 0:
             raise HPOError(f"timeout_s must be positive, got {timeout_s}")
+        if prior_top_k < 0:
+            raise HPOError(f"prior_top_k must be 0 or more, got {prior_top_k}")
         self.timeout_s = float(timeout_s)
         self.n_startup_trials = n_startup_trials
         self.data_card, self.model_card = _cards(dataset, model, catalog)
         self.dataset = _name(dataset)
         self.model = _name(model)
+        #: the prior's sources (dataset, similarity, config, ...) and why there is none
+        self.prior: list[dict[str, Any]] = []
+        self.prior_reason = ""
+        self._plan_prior(history, catalog, prior_top_k, mode)
         # An instance, a zero-argument factory, or None for default_advisor(); built lazily,
         # in the worker thread (loading a local model takes seconds).
         self._advisor_source = advisor
@@ -107,6 +129,32 @@ class LLMSearcher(RoundSearcher):
         self._tpe: TPESearcher | None = None
         self._tpe_state: dict[str, Any] = {}
         self._reset_runtime()
+
+    def _plan_prior(self, history: HPOHistory | Path | str | None,
+                    catalog: ZooCatalog | None, top_k: int, mode: str) -> None:
+        if top_k == 0:
+            self.prior_reason = "prior_top_k is 0"
+            return
+        if self.data_card is None:
+            self.prior_reason = "no data card to find similar datasets for"
+            return
+        from autommlab.hpo.transfer import plan_transfer
+
+        try:
+            if isinstance(history, str | Path):
+                history = HPOHistory.load([Path(history)])
+            elif history is None:
+                history = HPOHistory.load()
+            plan = plan_transfer(self.data_card, self.space, history, catalog,
+                                 model=self.model or None, top_k=top_k, mode=mode)
+        except Exception as exc:  # an optional hint: the search goes on without it
+            self.prior_reason = f"{type(exc).__name__}: {exc}"
+            log.warning("%s searcher: no prior for %s: %s", self.name, self.dataset,
+                        self.prior_reason)
+            return
+        self.prior = [s.describe() for s in plan.sources]
+        self.prior_reason = plan.reason
+        log.info("%s searcher, prior for %s: %s", self.name, self.dataset, plan.reason)
 
     def _reset_runtime(self) -> None:
         """What lives only in this process: the worker, the call in flight, a built round."""
@@ -149,6 +197,7 @@ class LLMSearcher(RoundSearcher):
     def extra_state(self) -> dict[str, Any]:
         return {"dataset": self.dataset, "model": self.model,
                 "advisor": self.advisor_description, "timeout_s": self.timeout_s,
+                "prior": self.prior, "prior_reason": self.prior_reason,
                 "fallbacks": self.fallbacks, "fallback_reason": self.fallback_reason,
                 "rounds_info": self.rounds_info, "origins": self._origins,
                 "origin_of": self._origin_of, "slot": self._slot,
@@ -157,6 +206,8 @@ class LLMSearcher(RoundSearcher):
     def set_extra_state(self, state: dict[str, Any]) -> None:
         self._abandon()
         self._ready = None
+        self.prior = list(state.get("prior", self.prior))
+        self.prior_reason = state.get("prior_reason", self.prior_reason)
         self.fallbacks = list(state.get("fallbacks", []))
         self.fallback_reason = state.get("fallback_reason", "")
         self.rounds_info = list(state.get("rounds_info", []))
@@ -326,7 +377,8 @@ class LLMSearcher(RoundSearcher):
             space=self.space, task=self.space.task, metric=self._metric or "metric",
             mode=self._mode or "max", data=self.data_card, model=self.model_card,
             rounds=tuple(tuple(rounds[n]) for n in sorted(rounds)),
-            dataset_name=self.dataset, model_name=self.model)
+            dataset_name=self.dataset, model_name=self.model,
+            prior=tuple(dict(source["config"]) for source in self.prior))
 
 
 @register_searcher("hybrid")
