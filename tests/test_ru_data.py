@@ -21,6 +21,7 @@ from autommlab.llm.ru_data import (
     check_disjoint,
     generate_ru_pairs,
     load_items,
+    object_phenomena,
     render_metric,
     render_speed,
     variation_kind,
@@ -30,8 +31,10 @@ from autommlab.understand.schema import schema_errors
 
 N = 2000
 #: Rules-parser agreement with generated parses, per key, on 200 generated items.
-#: Measured 0.992 on this sample (0.986-0.992 over other seeds and samples; 0.989 over
-#: all 3732 generated items of a 5000-item build); the floor sits a little below.
+#: Measured 0.992 on this sample before the 'classes' kind; 0.978 with it (objects 162/200:
+#: the rules parser itself splits "riders with and without helmets" into "rider", misses
+#: classes named after the requirements, "red, yellow and green lights" -> "red", ...);
+#: the floor sits a little below.
 RULES_AGREEMENT_FLOOR = 0.97
 
 
@@ -262,6 +265,155 @@ def test_no_generic_words_or_joints_as_classes(generated):
     assert len(joints) >= 5
 
 
+# --- class phenomena: the 'classes' kind ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def classes_items(generated):
+    return [i for i in generated if variation_kind(i) == "classes"]
+
+
+def _said(obj, text):
+    """Every word of a class occurs in the text (plurals and 'ripe and unripe X' allowed)."""
+    def forms(w):
+        return {w, ru_data._plural(w) or w, w[:-1] if len(w) > 3 else w}  # strawberr(ies)
+    return all(any(re.search(rf"(?<![\w-]){re.escape(f)}", text, re.I) for f in forms(w))
+               for w in obj.split())
+
+
+def test_each_class_phenomenon_is_a_real_share(generated):
+    made = [i for i in generated if variation_kind(i) != "original"]
+    counts = Counter(f for i in made for f in object_phenomena(i))
+    assert ru_data.PHENOMENA == ("parts", "negation", "qualifier", "late")
+    for name in ru_data.PHENOMENA:
+        assert counts[name] >= 0.03 * len(made), counts
+
+
+def test_object_phenomena_reads_text_and_parse():
+    cases = [
+        ("keypoint", "Keypoints of cars (wheels, headlights, mirrors), 20 ms.", ["car"],
+         {"parts"}),
+        ("classification", "Crack or no crack? Classify concrete patches.", ["crack", "no crack"],
+         {"negation"}),
+        ("detection", "Find ripe and unripe tomatoes on the vine.", ["ripe tomato",
+                                                                    "unripe tomato"],
+         {"qualifier"}),
+        ("detection", "We need an object detector for our yard cameras. Classes: forklifts.",
+         ["forklift"], {"late"}),
+        ("detection", "Detect forklifts in warehouse images.", ["forklift"], set()),
+    ]
+    for task, text, objects, want in cases:
+        parse = {"data": {"object": objects}, "model": {"task": task}}
+        got = object_phenomena(LampItem(id="x", request=text, parse=parse))
+        assert got == want, (text, got)
+
+
+def test_keypoint_parts_are_never_the_classes(classes_items):
+    parts = [i for i in classes_items if i.task == "keypoint" and "parts" in
+             object_phenomena(i)]
+    assert len(parts) >= 30
+    groups = set()
+    for item in parts:
+        objects = item.parse["data"]["object"]
+        group = ru_data._parts_group(objects)
+        assert group, item  # the classes are carriers
+        named = [p for p in ru_data._PARTS[group] if p in item.request.lower()]
+        assert named, item  # ... and the request names their parts
+        part_words = {w.removesuffix("s") for w in re.findall(r"[a-z-]+", named[0])}
+        assert not part_words & {o.removesuffix("s") for o in objects}, item
+        groups.add(group)
+    assert len(groups & set(ru_data._THING_CARRIERS)) >= 3, groups  # things, not only creatures
+
+
+def test_negation_words_are_classes_only_as_written(classes_items):
+    neg = [i for i in classes_items if "negation" in object_phenomena(i)]
+    seen = Counter()
+    for item in neg:
+        text, objects = item.request, item.parse["data"]["object"]
+        assert not {"no", "not", "non", "with", "without", "or"} & set(objects), item
+        assert all(_said(o, text) for o in objects), item
+        low = text.lower()
+        if objects[-1].startswith("no "):  # "crack or no crack" -> crack, no crack
+            assert objects == [objects[0], f"no {objects[0]}"], item
+            if f"{objects[0]} or no {objects[0]}" in low:
+                seen["or no"] += 1
+        if re.search(r"\bor not\b(?! yet)", low) and item.task == "classification":
+            # the labels are said apart: "The two classes are crack and no crack."
+            assert objects[1] == f"no {objects[0]}" and \
+                re.search(rf"{re.escape(objects[0])}(?:,| and) {re.escape(objects[1])}", low)
+            seen["or not"] += 1
+        if "with or without" in low:
+            if item.task == "detection":  # "all workers, with or without helmets"
+                assert len(objects) == 1 and " with" not in objects[0], item
+            else:
+                assert [o.split()[0] for o in objects] == ["with", "without"], item
+            seen["with or without"] += 1
+        if any(" without " in o for o in objects):  # "workers without helmets": as written
+            carrier, gear = next(o for o in objects if " without " in o).split(" without ", 1)
+            many = ru_data._plural(carrier) or carrier
+            assert re.search(rf"\b(?:{re.escape(carrier)}|{re.escape(many)}) without "
+                             rf"{re.escape(gear)}", low), item
+            seen["without"] += 1
+    assert min(seen[k] for k in ("or no", "or not", "with or without", "without")) >= 3, seen
+
+
+def test_qualifiers_follow_the_seed_annotations(classes_items):
+    seen = Counter()
+    for item in classes_items:
+        if "qualifier" not in object_phenomena(item):
+            continue
+        text, objects = item.request.lower(), item.parse["data"]["object"]
+        shared = ru_data._distributed(objects)
+        if shared and shared in text:  # "ripe and unripe tomatoes" -> ripe tomato, ...
+            assert len({o.split(" ", 1)[1] for o in objects}) == 1, item  # one shared head
+            seen["distributive"] += 1
+        for subject, states in ru_data._STATE_SUBJECTS:
+            if set(objects) <= set(states) and re.search(rf"\b{re.escape(subject)}\b", text):
+                assert subject not in objects, item  # the state alone is the class
+                seen["state"] += 1
+                break
+            if all(o.endswith(f" {subject}") for o in objects) and \
+                    {o.split()[0] for o in objects} <= set(states):
+                seen["kept"] += 1  # "into ripe tomatoes and unripe tomatoes": as written
+                break
+        assert all(_said(o, text) for o in objects), item
+    assert min(seen[k] for k in ("distributive", "state", "kept")) >= 3, seen
+
+
+def test_late_classes_come_after_the_first_sentence(classes_items):
+    late = [i for i in classes_items if "late" in object_phenomena(i)
+            and re.search(r"classes|labels|should find|to detect|are on|needed for|boxed|"
+                          r"object:|we need the|find the", i.request, re.I)]
+    assert len(late) >= 30
+    for item in late:
+        text = item.request.lower()
+        hits = [m.start() for o in item.parse["data"]["object"]
+                for f in {o, ru_data._plural(o) or o}
+                if (m := re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text))]
+        assert hits, item  # every late class is still written out ...
+        assert re.search(r"[.!?]\s|\n", text[:min(hits)]), item  # ... after a sentence end
+
+
+def test_class_phenomena_never_copy_an_eval_request(seeds, eval_items):
+    items = [i for i in generate_ru_pairs(seeds, 3000, seed=5) if variation_kind(i) == "classes"]
+    assert len(items) >= 400
+    check_disjoint(items, eval_items)
+
+
+_ASIDE = re.compile(r"(\w[\w-]*) (?:can be lower|matters less to us|is less important)\.|"
+                    r"We have no target for (\w[\w-]*)\.")
+
+
+def test_a_metric_named_without_a_target_is_no_requirement(slot_built):
+    asides = [(m, i) for i in slot_built if (m := _ASIDE.search(i.request))]
+    assert len(asides) >= 5
+    canonical = {"accuracy": "accuracy", "precision": "precision", "recall": "recall",
+                 "f1": "f1-score", "map": "AP", "miou": "IoU", "dice": "dice", "pck": "PCK"}
+    for m, item in asides:
+        named = canonical.get((m.group(1) or m.group(2)).lower())
+        assert item.parse["model"]["metrics"], item  # the stated target is kept ...
+        assert named not in {x["name"] for x in item.parse["model"]["metrics"]}, item  # ... only
+
+
 def test_rules_parser_agrees_with_generated_parses(slot_built, generated, parse):
     """An independent check that the generated text means what its parse says."""
     made = [i for i in generated if variation_kind(i) != "original"]
@@ -303,6 +455,8 @@ def test_build_writes_reloadable_jsonl(tmp_path):
     assert report.seeds == sum(len(read_lamp_jsonl(p)) for p in SEED_FILES)
     assert sum(report.per_task.values()) == sum(report.per_kind.values()) == 800
     assert set(report.per_kind) == set(KINDS)
+    assert set(report.per_phenomenon) == set(ru_data.PHENOMENA)
+    assert all(report.per_phenomenon[f] >= 0.03 * 800 for f in ru_data.PHENOMENA), report
     assert items == generate_ru_pairs(load_items(SEED_FILES), 800, seed=2)
     first = json.loads(out.read_text().splitlines()[0])
     assert set(first) == {"id", "task", "request", "parse"}

@@ -77,11 +77,12 @@ def make_ru_data(
     report = build_ru_dataset(out, n=n, seed=seed)
     summary = {"path": str(report.path), "total": report.total, "seeds": report.seeds,
                "eval_items_checked": report.eval_items, "per_task": report.per_task,
-               "per_kind": report.per_kind}
+               "per_kind": report.per_kind, "per_phenomenon": report.per_phenomenon}
     typer.echo(json.dumps(summary, indent=2) if as_json else
                f"wrote {report.total} pairs to {report.path} (from {report.seeds} seeds; "
                f"disjoint from {report.eval_items} evaluation requests)\n"
-               f"per kind: {report.per_kind}")
+               f"per kind: {report.per_kind}\n"
+               f"per class phenomenon: {report.per_phenomenon}")
 
 
 @app.command("train-ru")

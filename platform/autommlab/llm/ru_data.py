@@ -23,9 +23,21 @@ Variation kinds (the id of a generated item says its kind: ``ru-<kind>-<n>-<seed
 * ``paraphrase`` a seed's own slots, same values, in another sentence frame.
 * ``trap``       the cases PARSE_CONVENTIONS.md calls out: "real time" with no number,
   "speed doesn't matter", capture frame rates, generic words ("items", "objects"),
-  keypoint requests that list joints, the cloud / a backend, a training GPU that is not the
-  target, "no GPU", error rates, rates per minute or hour, times per batch, AP in points.
+  keypoint requests that list joints or parts, the cloud / a backend, a training GPU that is
+  not the target, "no GPU", error rates (also half percents), rates per minute or hour (also
+  of items on a line), times per batch (also "a batch every 300 ms"), AP in points, and a
+  metric named with no target ("precision can be lower").
 * ``seed_edit``  seed text with located object names swapped and/or one sentence appended.
+* ``classes``    the seed's constraints with class phrasings the adapter got wrong, labelled
+  as the dev sets label them: keypoint carriers next to their parts ("keypoints of cars
+  (wheels, headlights)" -> car; shirts, documents, robot arms, ... not only creatures);
+  negative words ("crack or no crack" -> crack, no crack; "is there a crack or not? The two
+  classes are crack and no crack"; "workers with and without helmets"; "all workers, with or
+  without helmets" -> worker; "defective or non-defective"); qualifiers ("ripe and unripe
+  tomatoes" -> ripe tomato, unripe tomato; "whether a banana is ripe or overripe" -> ripe,
+  overripe); classes named only after the first sentence or after the requirements.
+  `object_phenomena` tells which of these a pair shows (``parts``, ``negation``,
+  ``qualifier``, ``late``), whatever its kind.
 
 Evaluation sets (`EVAL_FILES`) never feed generation, and `check_disjoint` refuses a
 training set with a request equal or nearly equal to an evaluation request.
@@ -45,7 +57,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -74,6 +86,7 @@ ORIGINAL_MAX_SHARE = 0.3
 #: `check_disjoint`: rapidfuzz ratio at or above which two requests are near copies.
 NEAR_COPY_RATIO = 95.0
 
+_T = TypeVar("_T")
 _KIND_ID = re.compile(r"^ru-(?P<kind>[a-z_]+)-\d+-")
 
 
@@ -293,7 +306,7 @@ class Rendered:
     fragment: str
 
 
-def _pick[T](rng: random.Random, options: Sequence[T]) -> T:
+def _pick(rng: random.Random, options: Sequence[_T]) -> _T:
     return options[rng.randrange(len(options))]
 
 
@@ -356,7 +369,11 @@ def render_speed(speed: dict[str, Any], rng: random.Random, form: str | None = N
         return Rendered(
             _pick(rng, (f"A batch of {n} {imgs} must finish in {total} {u}.",
                         f"It should process a batch of {n} {imgs} within {total} {u}.",
-                        f"We need {total} {u} per batch of {n} or less.")),
+                        f"We need {total} {u} per batch of {n} or less.",
+                        f"Our system takes a batch of {n} {imgs} every {total} {u}, and the "
+                        "model must fit in that.",
+                        f"Today a batch of {n} {imgs} goes through in {total} {u}; the new "
+                        "model must be at least that fast.")),
             _pick(rng, (f"a batch of {n} {imgs} in {total} {u}",
                         f"batches of {n} in under {total} {u}",
                         f"{total} {u} per batch of {n}")))
@@ -364,12 +381,18 @@ def render_speed(speed: dict[str, Any], rng: random.Random, form: str | None = N
         per = 60 if form == "per_minute" else 3600
         count = _fmt(v * per, commas=True)
         span = "minute" if per == 60 else "hour"
-        imgs = _pick(rng, ("images", "photos", "frames", f"{img}s"))
+        # one image per item on a line: "600 items a minute" is 10 fps too
+        imgs = _pick(rng, ("images", "photos", "frames", f"{img}s", "items"))
+        a_span = f"a{'n' if span == 'hour' else ''} {span}"
         return Rendered(
             _pick(rng, (f"It has to handle {count} {imgs} per {span}.",
-                        f"We need to process {count} {imgs} a{'n' if span == 'hour' else ''} "
-                        f"{span}.",
-                        f"Throughput must reach {count} {imgs} per {span}.")),
+                        f"We need to process {count} {imgs} {a_span}.",
+                        f"Throughput must reach {count} {imgs} per {span}.",
+                        f"The line moves about {count} {imgs} {a_span} and the model has to "
+                        "keep up.",
+                        f"Across all cameras we get up to {count} {imgs} per {span}, and the "
+                        "model has to handle that.",
+                        f"The throughput target is {count} {imgs} per {span}.")),
             _pick(rng, (f"{count} {imgs} per {span}",
                         f"{count} {imgs} a{'n' if span == 'hour' else ''} {span}")))
     if unit == "ms":
@@ -812,7 +835,7 @@ def _late_intro(task: str, objects: list[str], plur: str, imgs: str, img: str,
                  f"Classes: {comma}."]
     else:
         verbs = [f"estimate keypoints in our {imgs}", "do keypoint detection on our videos",
-                 "train a keypoint model"]
+                 f"find keypoints in our {imgs}"]
         nouns = ["Keypoint detection", f"Keypoints in our {imgs}"]
         lates = [f"The keypoints are on {plur}.", f"It should find the keypoints of {plur}.",
                  f"Object: {comma}."]
@@ -1043,6 +1066,8 @@ class _Forms:
     #: Builds the intro instead of `_intro` (the 'classes' kind writes its own class
     #: phrasings): called with (imgs, img, rng).
     intro_fn: Callable[[str, str, random.Random], Intro] | None = None
+    #: Add a sentence naming a metric with no target ("precision can be lower").
+    aside: bool = False
 
 
 _PREAMBLES = ("We have about {n} labelled {imgs}.", "Our dataset has {n} annotated {imgs}.",
@@ -1112,7 +1137,26 @@ def _compose(slots: Slots, rng: random.Random, forms: _Forms | None = None
         text = preamble + ("\n" if style == "bullets" else " ") + text
     if forms.speed == "capture":
         text += " " + _capture_clause(slots, rng)
+    if forms.aside:
+        text += ("\n" if style == "bullets" else " ") + _aside_clause(slots, rng)
     return text, slots.to_parse()
+
+
+_ASIDE_NAMES = {"accuracy": "accuracy", "precision": "precision", "recall": "recall",
+                "f1-score": "F1", "AP": "mAP", "IoU": "mIoU", "dice": "Dice", "PCK": "PCK",
+                "AR": "recall"}
+
+
+def _aside_clause(slots: Slots, rng: random.Random) -> str:
+    """A metric named with no target is no requirement: "Recall >= 0.9; precision can be
+    lower" states recall only."""
+    named = {m["name"] for m in slots.metrics}
+    others = [_ASIDE_NAMES[n] for n in (*_TASK_METRICS[slots.task], "precision", "recall")
+              if n not in named and _ASIDE_NAMES[n] not in {_ASIDE_NAMES[m] for m in named}]
+    other = _pick(rng, [*dict.fromkeys(others), "specificity"])
+    return _pick(rng, (f"{_cap(other)} can be lower.", f"{_cap(other)} matters less to us.",
+                       f"{_cap(other)} is less important.",
+                       f"We have no target for {other}."))
 
 
 def _capture_clause(slots: Slots, rng: random.Random) -> str:
@@ -1213,13 +1257,14 @@ def _paraphrase(slots: Slots, pool: _Pools, rng: random.Random
 
 _TRAPS: dict[str, tuple[str, ...]] = {
     "classification": ("realtime", "no_speed", "generic", "cloud", "train_gpu", "no_gpu",
-                       "error", "error", "rate", "batch", "preamble", "realtime_number"),
+                       "error", "error", "rate", "batch", "preamble", "realtime_number",
+                       "aside"),
     "detection": ("realtime", "no_speed", "capture", "generic", "cloud", "train_gpu",
-                  "no_gpu", "points", "rate", "batch", "preamble", "realtime_number"),
+                  "no_gpu", "points", "rate", "batch", "preamble", "realtime_number", "aside"),
     "segmentation": ("realtime", "no_speed", "generic", "cloud", "train_gpu", "no_gpu",
-                     "points", "rate", "batch", "preamble", "realtime_number"),
+                     "points", "rate", "batch", "preamble", "realtime_number", "aside"),
     "keypoint": ("realtime", "no_speed", "capture", "joints", "joints", "joints", "cloud",
-                 "train_gpu", "no_gpu", "points", "rate", "batch", "realtime_number"),
+                 "train_gpu", "no_gpu", "points", "rate", "batch", "realtime_number", "aside"),
 }
 
 
@@ -1228,8 +1273,7 @@ def _trap(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str
     s = copy.deepcopy(slots)
     forms = _Forms()
     options = list(_TRAPS[s.task])
-    if s.task == "keypoint" and (len(s.objects) != 1
-                                 or _carrier_group(s.objects[0]) not in _JOINTS):
+    if s.task == "keypoint" and _parts_group(s.objects) is None:
         options = [o for o in options if o != "joints"]
     trap = _pick(rng, options)
     if trap in ("realtime", "no_speed"):
@@ -1249,7 +1293,10 @@ def _trap(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str
         s.engine = _pick(rng, ("none", "none", "onnxruntime", "openvino"))
     elif trap == "error":
         s.metrics = [m for m in s.metrics if m["name"] != "accuracy"]
-        s.metrics.insert(0, {"name": "accuracy", "value": _num(rng.randint(80, 99) / 100)})
+        # whole and half percents: "below 1%", "at most 0.5%" (the adapter wrote 0.95 for both)
+        value = (rng.randint(80, 99) / 100 if rng.random() < 0.75
+                 else 1 - _pick(rng, (5, 15, 25, 35, 45)) / 1000)
+        s.metrics.insert(0, {"name": "accuracy", "value": _num(value)})
         forms.metric = "error"
     elif trap == "points":
         s.metrics = [m for m in s.metrics if m["name"] not in _POINTS_OK]
@@ -1258,14 +1305,20 @@ def _trap(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str
         s.metrics.insert(0, {"name": name, "value": _num(rng.randint(lo, hi) / 100)})
         forms.metric = "points"
     elif trap == "rate":
-        v = _pick(rng, ("1", "2", "3", "4", "5", "6", "10", "12", "20", "30", "50"))
-        s.speed, forms.speed = _qty(float(v), "fps"), _pick(rng, ("per_minute", "per_hour"))
+        v = _pick(rng, ("1", "2", "3", "4", "5", "6", "10", "12", "15", "20", "25", "30", "40",
+                        "50", "60", "100", "120"))
+        s.speed, forms.speed = _qty(float(v), "fps"), _pick(rng, ("per_minute", "per_minute",
+                                                                  "per_hour"))
     elif trap == "batch":
         if rng.random() < 0.8:
             s.speed = _qty(_pick(rng, [str(v) for v in _MS_VALUES[:14]]), "ms")
         else:
             s.speed = _qty(float(_pick(rng, ("0.05", "0.1", "0.25", "0.5"))), "s")
         forms.speed = "batch"
+    elif trap == "aside":
+        if not s.metrics:
+            s.metrics = [draw_metric(s.task, rng)]
+        forms.aside = True
     elif trap == "preamble":
         forms.preamble = _pick(rng, ("size", "resolution"))
     return _compose(s, rng, forms)
@@ -1398,9 +1451,11 @@ def _negation_intro(task: str, rng: random.Random) -> tuple[list[str], Callable[
                          f"tell whether there is {_a(thing)} in each {img} or not",
                          f"decide if a {subject} shows {_a(thing)} or not"]
             else:
-                verbs = [f"tell whether a {subject} is with or without {_a(thing)}",
-                         f"check if each {subject} in our {imgs} comes with or without "
-                         f"{_a(thing)}"]
+                bare = thing if thing in _MASS_PRESENCE else _a(thing)  # "with or without rust"
+                verbs = [f"sort {subject} {imgs} by whether they are with or without {bare}",
+                         f"check each {subject} {img}: with or without {bare}?",
+                         f"tell whether the {subject} in each {img} is shown with or without "
+                         f"{bare}"]
             late = _pick(r, (f"The two classes are {pos} and {neg}.", f"Labels: {pos}, {neg}.",
                              f"So the classes are {pos} and {neg}."))
             return Intro(_pick(r, verbs), f"{_cap(verbs[0])}", ("Task: image classification",),
@@ -1458,10 +1513,12 @@ def _qualifier_intro(task: str, pool: _Pools, rng: random.Random
                 labels = _join(objects, "or")
                 verbs = [f"tell whether the {subject} in each {img} is {labels}",
                          f"classify {subject} {imgs} as {labels}",
-                         f"say if a {subject} is {labels}"]
+                         f"say if {_article(subject)} {subject} is {labels}"]
                 nouns = [f"{_cap(subject)} state: {labels}", f"Is the {subject} {labels}?"]
+            # bullets name the subject too, or the states would have nothing to be about
             return Intro(_pick(r, verbs), _pick(r, nouns),
-                         ("Task: image classification", f"Classes: {', '.join(objects)}"))
+                         ("Task: image classification", f"Input: one {subject} per {img}",
+                          f"Classes: {', '.join(objects)}"))
         return objects, None, make
     mined = [o for o, *_ in pool.object_lists if _distributed(o)]
     if mined and rng.random() < 0.4:
@@ -1503,6 +1560,8 @@ def _classes(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[
     return _compose(s, rng, forms)
 
 
+#: The class phenomena `object_phenomena` reports.
+PHENOMENA = ("parts", "negation", "qualifier", "late")
 _PART_WORD = re.compile(r"\b(?:" + "|".join(sorted(
     {w.rstrip("s") for g in _PARTS.values() for text in g
      for w in re.findall(r"[a-z-]+", text)} - {"and", "of", "both", "four", "end", "point",
@@ -1531,13 +1590,18 @@ def object_phenomena(item: LampItem) -> set[str]:
             item.task == "classification" and objects
             and all(o in _QUALIFIER_WORDS for o in objects)):
         found.add("qualifier")
-    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
-    if objects and len(parts) == 2:
+    # the first sentence: the first one of 4+ words that is not a bullet's task line
+    # (greetings and headers such as "hey!" or "Request" say nothing either way)
+    chunks = [c for c in _SENTENCE_END.split(text.strip()) if c.strip()]
+    first = next((i for i, c in enumerate(chunks) if len(c.split()) >= 4
+                  and not re.match(r"\W*task:", c, re.IGNORECASE)), None)
+    if objects and first is not None:
         def named(chunk: str) -> bool:
             low = chunk.lower()
             return any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", low)
                        for o in objects for f in {o, _plural(o) or o, o.split()[-1]})
-        if not named(parts[0]) and named(parts[1]):
+        if not any(named(c) for c in chunks[:first + 1]) and \
+                any(named(c) for c in chunks[first + 1:]):
             found.add("late")
     return found
 
@@ -1823,11 +1887,13 @@ class RUDataReport:
     eval_items: int
     per_task: dict[str, int]
     per_kind: dict[str, int]
+    #: Pairs showing each class phenomenon (`object_phenomena`; a pair may show several).
+    per_phenomenon: dict[str, int] = field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"path": str(self.path), "total": self.total, "seeds": self.seeds,
                 "eval_items": self.eval_items, "per_task": self.per_task,
-                "per_kind": self.per_kind}
+                "per_kind": self.per_kind, "per_phenomenon": self.per_phenomenon}
 
 
 def load_items(paths: Sequence[Path]) -> list[LampItem]:
@@ -1866,12 +1932,14 @@ def build_ru_dataset(out_path: Path, n: int, seed: int = 0,
     write_items(items, out_path)
     kinds = Counter(variation_kind(i) for i in items)
     tasks = Counter(i.task for i in items)
+    phenomena = Counter(f for i in items for f in object_phenomena(i))
     return RUDataReport(path=Path(out_path), total=len(items), seeds=len(seeds),
                         eval_items=len(eval_items),
                         per_task={t: tasks[t] for t in sorted(tasks)},
-                        per_kind={k: kinds[k] for k in KINDS if kinds[k]})
+                        per_kind={k: kinds[k] for k in KINDS if kinds[k]},
+                        per_phenomenon={f: phenomena[f] for f in PHENOMENA})
 
 
-__all__ = ["EVAL_FILES", "KINDS", "SEED_FILES", "RUDataReport", "build_ru_dataset",
-           "check_disjoint", "generate_ru_pairs", "load_items", "render_metric",
-           "render_speed", "variation_kind", "write_items"]
+__all__ = ["EVAL_FILES", "KINDS", "PHENOMENA", "SEED_FILES", "RUDataReport",
+           "build_ru_dataset", "check_disjoint", "generate_ru_pairs", "load_items",
+           "object_phenomena", "render_metric", "render_speed", "variation_kind", "write_items"]
