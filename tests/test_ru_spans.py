@@ -33,6 +33,9 @@ DATA = Path(__file__).parent / "data"
     ("detect missing holes, shorts and spurs", {"missing hole", "short", "spur"}),
     ("classify sunglasses and scissors", {"sunglasses", "scissors"}),
     ("Estimate human pose for a fitness app", {"person"}),
+    ("Sort ripe and unripe tomatoes", {"ripe tomato", "unripe tomato"}),
+    ("flag healthy or diseased tomato leaves", {"healthy tomato leaf",
+                                                "diseased tomato leaf"}),
 ])
 def test_object_candidates_hold_the_classes_as_the_conventions_write_them(
         request_text: str, expected: set[str]) -> None:
@@ -40,6 +43,12 @@ def test_object_candidates_hold_the_classes_as_the_conventions_write_them(
     assert expected <= set(candidates)
     assert set(ALWAYS_OBJECTS) <= set(candidates)
     assert candidates == sorted(set(candidates))
+
+
+def test_distributed_qualifiers_stop_at_the_next_coordinator() -> None:
+    candidates = set(object_candidates("damaged and undamaged buildings and roads"))
+    assert {"damaged building", "undamaged building"} <= candidates
+    assert "damaged buildings and" not in candidates  # a head never ends on "and"
 
 
 @pytest.mark.parametrize(("request_text", "expected"), [

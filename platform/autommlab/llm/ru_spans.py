@@ -11,8 +11,10 @@ and once a span's first tokens single it out the rest is forced (fewer forward p
 Coverage, measured with `python benchmarks/ru_spans.py` (the share of ground-truth values
 that are candidates, so the most this can cost): objects 99.4-100% and models/datasets
 98.8-100% on every LAMP-style set and 4,000 generated training pairs (docs/llm.md).
-What stays out: a class the user never wrote as a span ("ripe tomato" from "ripe and
-unripe tomatoes"), and dataset names with punctuation inside ("Quick, Draw!").
+Coordinated qualifiers are distributed over their head ("ripe and unripe tomatoes" also
+offers "ripe tomato"), since annotators label each qualified class. What stays out: other
+classes the user never wrote as a span, and dataset names with punctuation inside
+("Quick, Draw!").
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from autommlab.wordnet import singular
 
 #: Longest span offered, in words ("worker without high-vis vest" has four).
 MAX_SPAN_WORDS = 5
+#: Words that coordinate two qualifiers of one head ("damaged and undamaged buildings").
+_COORDINATORS = {"and", "or", "vs", "versus", "nor"}
 
 #: Always offered as objects: the carriers of keypoints that requests name only through
 #: an adjective or a synonym ("facial landmarks" -> face, "human pose" -> person).
@@ -66,8 +70,27 @@ def object_candidates(request: str) -> list[str]:
                 for last in _singulars(span[-1]):
                     found.add(" ".join([*head, last]))
                     found.add(" ".join([*(singular(w) for w in head), last]))
+        found |= _distributed(words)
     found |= {c.replace("-", " ") for c in found if "-" in c}
     return sorted(found)
+
+
+def _distributed(words: list[str]) -> set[str]:
+    """"A and B H" also offers "A H" (H one or two words, last one singular too): "ripe
+    and unripe tomatoes" -> "ripe tomato", "healthy or diseased tomato leaves" -> "healthy
+    tomato leaf". "B H" is a plain span already."""
+    found: set[str] = set()
+    for index in range(1, len(words) - 2):
+        if words[index] not in _COORDINATORS:
+            continue
+        qualifier = words[index - 1]
+        for size in (1, 2):
+            head = words[index + 2:index + 2 + size]
+            if len(head) < size or head[-1] in _COORDINATORS:
+                break
+            for last in _singulars(head[-1]):
+                found.add(" ".join([qualifier, *head[:-1], last]))
+    return found
 
 
 def name_candidates(request: str) -> list[str]:
