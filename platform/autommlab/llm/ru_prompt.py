@@ -16,6 +16,10 @@ and no later stage reads them): the document gets "none" for both. With the firs
 (absent values spelled out, scenario and modality included) an answer took 37 passes on
 12 lamp_select requests, 4.8 of them for scenario and modality and ~2 per absent value;
 docs/llm.md has the latency before and after.
+
+Rates, batch times and error rates are written as the user wrote them (`"/min"`, `"/h"`,
+`"batch"`, the metric `"error"`) and converted by code (`ru_forms`): the model copies, code
+does the arithmetic.
 """
 
 from __future__ import annotations
@@ -26,6 +30,14 @@ from typing import Any
 
 from autommlab.errors import LLMError
 from autommlab.llm.base import ChatExample, Message
+from autommlab.llm.ru_forms import (
+    ERROR_METRIC,
+    RATE_UNITS,
+    to_parse_metric,
+    to_parse_speed,
+    written_metric,
+    written_speed,
+)
 from autommlab.understand.schema import RequestConfig, schema_errors
 
 SYSTEM_PROMPT = ("Extract the computer-vision model request as JSON: task, objects, "
@@ -35,11 +47,16 @@ METRIC_NAMES = ["accuracy", "precision", "recall", "f1-score", "AP", "IoU", "dic
                 "AR"]
 
 
-def _quantity(units: list[str]) -> dict[str, Any]:
-    """A limit (value + unit), or null when the request sets none."""
+def _quantity(units: list[str], batch: bool = False) -> dict[str, Any]:
+    """A limit (value + unit, and for a speed the optional batch size its time covers), or
+    null when the request sets none."""
+    properties: dict[str, Any] = {"value": {"type": "number", "minimum": 0},
+                                  "unit": {"enum": units}}
+    if batch:
+        properties["batch"] = {"type": "integer", "minimum": 2}
     return {"anyOf": [{"type": "null"}, {
         "type": "object", "additionalProperties": False, "required": ["value", "unit"],
-        "properties": {"value": {"type": "number", "minimum": 0}, "unit": {"enum": units}}}]}
+        "properties": properties}]}
 
 
 _TEXT = {"type": "string", "minLength": 1, "maxLength": 60}
@@ -56,12 +73,12 @@ ANSWER_SCHEMA: dict[str, Any] = {
         "objects": {"type": "array", "items": _TEXT, "maxItems": 24},
         "datasets": {"type": "array", "items": _TEXT, "maxItems": 8},
         "model": {"anyOf": [{"type": "null"}, _TEXT]},
-        "speed": _quantity(["ms", "s", "min", "h", "fps"]),
+        "speed": _quantity(["ms", "s", "min", "h", "fps", *RATE_UNITS], batch=True),
         "flops": _quantity(["FLOPs", "MFLOPs", "GFLOPs", "TFLOPs", "PFLOPs", "EFLOPs"]),
         "params": _quantity(["K", "M", "B"]),
         "metrics": {"type": "array", "maxItems": 6, "items": {
             "type": "object", "additionalProperties": False, "required": ["name", "value"],
-            "properties": {"name": {"enum": METRIC_NAMES},
+            "properties": {"name": {"enum": [*METRIC_NAMES, ERROR_METRIC]},
                            "value": {"type": "number", "minimum": 0, "maximum": 1}}}},
         "gpu": {"enum": ["cpu", "gpu", "none"]},
         "engine": {"enum": ["onnxruntime", "ncnn", "openvino", "tensorrt", "none"]},
@@ -97,20 +114,27 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
-def answer_from_parse(parse: dict[str, Any]) -> str:
-    """The compact answer the model should write for a ground-truth parse."""
+def answer_from_parse(parse: dict[str, Any], request: str = "") -> str:
+    """The compact answer the model should write for a ground-truth parse; with the
+    `request`, rates, batch times and error rates as the request writes them (`ru_forms`)."""
     data, model, deploy = parse["data"], parse["model"], parse["deploy"]
 
     def qty(q: dict[str, Any]) -> dict[str, Any] | None:
         return None if q["unit"] == "none" else {"value": _number(q["value"]), "unit": q["unit"]}
 
+    speed = qty(model["speed"])
+    if speed is not None and request:
+        speed = written_speed(request, speed)
+    metrics = [{"name": m["name"], "value": _number(m["value"])} for m in model["metrics"]]
+    if request:
+        metrics = [written_metric(request, m) for m in metrics]
+
     answer = {
         "task": model["task"], "objects": list(data["object"]),
         "datasets": list(data["specific"]),
         "model": None if model["specific_model"] in ("", "none") else model["specific_model"],
-        "speed": qty(model["speed"]), "flops": qty(model["flops"]),
-        "params": qty(model["parameters"]),
-        "metrics": [{"name": m["name"], "value": _number(m["value"])} for m in model["metrics"]],
+        "speed": speed, "flops": qty(model["flops"]), "params": qty(model["parameters"]),
+        "metrics": metrics,
         "gpu": deploy["gpu"], "engine": deploy["inference engine"],
     }
     return json.dumps(answer, separators=(",", ":"), ensure_ascii=False)
@@ -137,9 +161,10 @@ def parse_from_answer(text: str) -> RequestConfig:
                      "specific": [str(d) for d in answer["datasets"]]},
             "model": {"description": f"A {task} model.", "task": task,
                       "specific_model": str(answer["model"] or "none"),
-                      "speed": answer["speed"] or _NO_LIMIT, "flops": answer["flops"] or _NO_LIMIT,
+                      "speed": to_parse_speed(answer["speed"]) if answer["speed"]
+                      else _NO_LIMIT, "flops": answer["flops"] or _NO_LIMIT,
                       "parameters": answer["params"] or _NO_LIMIT,
-                      "metrics": answer["metrics"]},
+                      "metrics": [to_parse_metric(m) for m in answer["metrics"]]},
             "deploy": {"description": "none" if gpu == "none" and engine == "none"
                        else f"{gpu} / {engine}", "gpu": gpu, "inference engine": engine},
         }
@@ -153,4 +178,5 @@ def parse_from_answer(text: str) -> RequestConfig:
 
 
 def ru_example(request: str, parse: dict[str, Any]) -> ChatExample:
-    return ChatExample(messages=tuple(ru_messages(request)), answer=answer_from_parse(parse))
+    return ChatExample(messages=tuple(ru_messages(request)),
+                       answer=answer_from_parse(parse, request))

@@ -1,0 +1,110 @@
+"""Figures the RU model copies as written, and the arithmetic code does for it.
+
+Three parse conventions (PARSE_CONVENTIONS.md) turn what the user wrote into another number:
+a rate per minute or hour into fps ("360 images a minute" -> 6 fps), a time per batch
+into one image's time ("a batch of 4 in 240 ms" -> 60 ms), an error rate into accuracy
+("error below 5%" -> accuracy 0.95). A 135M model does this arithmetic badly: with the v3
+adapter these were 12 of the 28 wrong keys on lamp_holdout (it copied 600 for "600 items
+a minute", wrote 0.95 for every error rate). So the answer format lets the model write the
+figure as the user wrote it, and code converts:
+
+* speed `{"value": 360, "unit": "/min"}` (or `"/h"`) -> `{"value": 6, "unit": "fps"}`;
+* speed `{"value": 240, "unit": "ms", "batch": 4}` -> `{"value": 60, "unit": "ms"}`;
+* metric `{"name": "error", "value": 0.05}` -> `{"name": "accuracy", "value": 0.95}`.
+
+`written_speed` / `written_metric` choose the target form for a training pair: the as-
+written form only when its figures appear in the request text (a seed whose request says
+"10 fps" keeps the direct form, whatever else it says). `to_parse_speed` /
+`to_parse_metric` convert an answer back; the direct forms pass through unchanged, so an
+adapter trained before these forms existed still parses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+RATE_UNITS = {"/min": 60.0, "/h": 3600.0}
+ERROR_METRIC = "error"
+#: Numbers as users write them: "1,200", "2.5", "240".
+_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
+_MINUTE = re.compile(r"\bminute|\bmin\b|/\s*min\b", re.IGNORECASE)
+_HOUR = re.compile(r"\bhour|\bhr\b|/\s*h\b", re.IGNORECASE)
+_BATCH = re.compile(r"\bbatch", re.IGNORECASE)
+_ERROR = re.compile(r"\berror|misclassif", re.IGNORECASE)
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number written in `text`, in order ("1,200" -> 1200.0)."""
+    return [float(m.group().replace(",", "")) for m in _NUMBER.finditer(text)]
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _tidy(value: float) -> int | float:
+    """6.0 -> 6 (as the answer writes numbers); other values rounded to 6 decimals."""
+    value = round(float(value), 6)
+    return int(value) if value.is_integer() else value
+
+
+def written_speed(request: str, speed: dict[str, Any]) -> dict[str, Any]:
+    """The speed target for a training answer: as written when the request shows a rate
+    or a batch time that gives the parse's figure (see the module doc), else `speed`."""
+    value, unit = float(speed["value"]), speed["unit"]
+    numbers = numbers_in(request)
+    if any(_close(n, value) for n in numbers):
+        return speed  # the figure itself is written: the direct form
+    if unit == "fps":
+        for rate_unit, per, words in (("/min", 60.0, _MINUTE), ("/h", 3600.0, _HOUR)):
+            if words.search(request):
+                for n in numbers:
+                    if _close(n, value * per):
+                        return {"value": _tidy(n), "unit": rate_unit}
+    if unit in ("ms", "s", "min") and _BATCH.search(request):
+        for size in numbers:
+            if size < 2 or not size.is_integer():
+                continue
+            for total in numbers:
+                if _close(total, value * size):
+                    return {"value": _tidy(total), "unit": unit, "batch": int(size)}
+    return speed
+
+
+def written_metric(request: str, metric: dict[str, Any]) -> dict[str, Any]:
+    """An accuracy target stated as an error rate in the request becomes `error` with the
+    rate as a fraction; any other metric is unchanged."""
+    if metric["name"] != "accuracy" or not _ERROR.search(request):
+        return metric
+    accuracy = float(metric["value"])
+    error = 1.0 - accuracy
+    numbers = numbers_in(request)
+    if any(_close(n, accuracy * 100) or _close(n, accuracy) for n in numbers):
+        return metric  # the accuracy itself is written
+    if any(_close(n, error * 100) or _close(n, error) for n in numbers):
+        return {"name": ERROR_METRIC, "value": _tidy(error)}
+    return metric
+
+
+def to_parse_speed(speed: dict[str, Any]) -> dict[str, Any]:
+    """An answer's speed in the parse's units (rates -> fps, batch times -> per image)."""
+    value, unit = float(speed["value"]), speed["unit"]
+    if unit in RATE_UNITS:
+        value, unit = value / RATE_UNITS[unit], "fps"
+    batch = speed.get("batch")
+    if batch:
+        value = value / float(batch)
+    return {"value": _tidy(value), "unit": unit}
+
+
+def to_parse_metric(metric: dict[str, Any]) -> dict[str, Any]:
+    """An answer's metric in the parse's names (an error rate -> accuracy)."""
+    if metric["name"] == ERROR_METRIC:
+        return {"name": "accuracy", "value": _tidy(1.0 - float(metric["value"]))}
+    return {"name": metric["name"], "value": metric["value"]}
+
+
+__all__ = ["ERROR_METRIC", "RATE_UNITS", "numbers_in", "to_parse_metric", "to_parse_speed",
+           "written_metric", "written_speed"]
