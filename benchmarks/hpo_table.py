@@ -57,6 +57,9 @@ def main() -> None:
                              "their proposals the same for every seed, only TPE's fallback "
                              "and hybrid's TPE slots vary, and each search costs an LLM call "
                              "per round")
+    parser.add_argument("--llm-prior-top-k", type=int, default=None,
+                        help="similar datasets' best configs in llm / hybrid's first prompt "
+                             "(default: the searcher's, 2; 0 = no prior, the ablation)")
     parser.add_argument("--pairs", nargs="*", default=["all"],
                         help="dataset names, or 'all' (for llm / hybrid: the datasets the HPO "
                              "adapter was not trained on)")
@@ -121,9 +124,13 @@ def _replay_one(searcher: str, task: str, dataset: str, model: str, seed: int, t
     if searcher == "transfer":
         options = {"dataset": dataset, "model": model,
                    "history": transfer_history(dataset, records)}
+        if args.llm_prior_top_k is not None:
+            options["prior_top_k"] = args.llm_prior_top_k
     elif searcher in ("llm", "hybrid"):  # their prior is leave-one-dataset-out too
         options = {"dataset": dataset, "model": model, "round_size": args.concurrency,
                    "history": transfer_history(dataset, records)}
+        if args.llm_prior_top_k is not None:
+            options["prior_top_k"] = args.llm_prior_top_k
     found = get_searcher(searcher, table.space, metric=TASK_METRICS[task], seed=seed,
                          **options)
     clock = time.monotonic()
