@@ -22,7 +22,8 @@ it has seen so far.
 * `priors=True` adds, per ordering, the same examples with a prior in the round-1 prompt
   ("good on similar data", `hpo_prompt.format_prior`): the best 1 or 2 configs of a random
   `PRIOR_FRACTION` of the search's own trials. At inference the prior is the best configs of
-  the most similar *other* datasets (`hpo.transfer.plan_transfer`); training draws it from
+  the most similar datasets of the history (`hpo.transfer.plan_transfer`: other datasets,
+  or the same dataset's earlier runs when the history has them); training draws it from
   the search itself because the training history may hold one dataset per task (the
   benchmark's held-out adapter does), so there is no similar dataset to take it from. The
   prior often holds the best trial (then the target starts with it) and sometimes does not
