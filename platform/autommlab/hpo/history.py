@@ -166,6 +166,14 @@ class HPOHistory:
             records.extend(found)
         return cls(tuple(records))
 
+    @classmethod
+    def from_source(cls, source: HPOHistory | Path | str | None) -> HPOHistory:
+        """A searcher's `history` option: a history as is, a file's records, or (None) the
+        default files of `load`."""
+        if isinstance(source, HPOHistory):
+            return source
+        return cls.load([Path(source)] if source is not None else None)
+
     def __len__(self) -> int:
         return len(self.records)
 

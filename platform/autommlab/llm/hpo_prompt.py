@@ -129,7 +129,7 @@ def format_prior(prior: Iterable[Mapping[str, Any]]) -> str:
     """The prior's line: configs in the answer's own JSON form (so the model can copy one
     token for token), best first; no dataset names or metrics, because another dataset's
     metric is not on this one's scale and the model is trained on unnamed priors."""
-    items = [format_answer([config])[len('{"configs":['):-2] for config in prior]
+    items = [json.dumps(_answer_item(config), separators=(",", ":")) for config in prior]
     return f"Good on similar data: {'; '.join(items)}." if items else ""
 
 
@@ -179,16 +179,16 @@ def build_messages(context: AdvisorContext, k: int) -> list[Message]:
 
 def format_answer(configs: Iterable[Mapping[str, Any]]) -> str:
     """Compact answer JSON: keys in the space's order, floats with 3 significant digits."""
-    items = []
-    for config in configs:
-        item: dict[str, Any] = {}
-        for key in SEARCHED_KEYS:
-            value = config.get(key)
-            if isinstance(value, float):
-                value = sig3(value)
-            item[key] = value
-        items.append(item)
-    return json.dumps({"configs": items}, separators=(",", ":"))
+    return json.dumps({"configs": [_answer_item(c) for c in configs]}, separators=(",", ":"))
+
+
+def _answer_item(config: Mapping[str, Any]) -> dict[str, Any]:
+    """One config as an answer writes it (also in the prior's line, to be copied as is)."""
+    item: dict[str, Any] = {}
+    for key in SEARCHED_KEYS:
+        value = config.get(key)
+        item[key] = sig3(value) if isinstance(value, float) else value
+    return item
 
 
 # --- reading the answer --------------------------------------------------------------------

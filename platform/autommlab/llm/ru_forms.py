@@ -44,7 +44,7 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
-def _tidy(value: float) -> int | float:
+def tidy_number(value: float) -> int | float:
     """6.0 -> 6 (as the answer writes numbers); other values rounded to 6 decimals."""
     value = round(float(value), 6)
     return int(value) if value.is_integer() else value
@@ -62,14 +62,14 @@ def written_speed(request: str, speed: dict[str, Any]) -> dict[str, Any]:
             if words.search(request):
                 for n in numbers:
                     if _close(n, value * per):
-                        return {"value": _tidy(n), "unit": rate_unit}
+                        return {"value": tidy_number(n), "unit": rate_unit}
     if unit in ("ms", "s", "min") and _BATCH.search(request):
         for size in numbers:
             if size < 2 or not size.is_integer():
                 continue
             for total in numbers:
                 if _close(total, value * size):
-                    return {"value": _tidy(total), "unit": unit, "batch": int(size)}
+                    return {"value": tidy_number(total), "unit": unit, "batch": int(size)}
     return speed
 
 
@@ -84,7 +84,7 @@ def written_metric(request: str, metric: dict[str, Any]) -> dict[str, Any]:
     if any(_close(n, accuracy * 100) or _close(n, accuracy) for n in numbers):
         return metric  # the accuracy itself is written
     if any(_close(n, error * 100) or _close(n, error) for n in numbers):
-        return {"name": ERROR_METRIC, "value": _tidy(error)}
+        return {"name": ERROR_METRIC, "value": tidy_number(error)}
     return metric
 
 
@@ -96,15 +96,15 @@ def to_parse_speed(speed: dict[str, Any]) -> dict[str, Any]:
     batch = speed.get("batch")
     if batch:
         value = value / float(batch)
-    return {"value": _tidy(value), "unit": unit}
+    return {"value": tidy_number(value), "unit": unit}
 
 
 def to_parse_metric(metric: dict[str, Any]) -> dict[str, Any]:
     """An answer's metric in the parse's names (an error rate -> accuracy)."""
     if metric["name"] == ERROR_METRIC:
-        return {"name": "accuracy", "value": _tidy(1.0 - float(metric["value"]))}
+        return {"name": "accuracy", "value": tidy_number(1.0 - float(metric["value"]))}
     return {"name": metric["name"], "value": metric["value"]}
 
 
-__all__ = ["ERROR_METRIC", "RATE_UNITS", "numbers_in", "to_parse_metric", "to_parse_speed",
-           "written_metric", "written_speed"]
+__all__ = ["ERROR_METRIC", "RATE_UNITS", "numbers_in", "tidy_number", "to_parse_metric",
+           "to_parse_speed", "written_metric", "written_speed"]

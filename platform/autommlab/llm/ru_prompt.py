@@ -33,6 +33,7 @@ from autommlab.llm.base import ChatExample, Message
 from autommlab.llm.ru_forms import (
     ERROR_METRIC,
     RATE_UNITS,
+    tidy_number,
     to_parse_metric,
     to_parse_speed,
     written_metric,
@@ -109,23 +110,20 @@ def ru_messages(request: str) -> list[Message]:
 _NO_LIMIT: dict[str, Any] = {"value": 0, "unit": "none"}
 
 
-def _number(value: float) -> float | int:
-    """1.0 -> 1 (shorter to write, the same number); other values unchanged."""
-    return int(value) if float(value).is_integer() else round(float(value), 6)
-
-
 def answer_from_parse(parse: dict[str, Any], request: str = "") -> str:
     """The compact answer the model should write for a ground-truth parse; with the
     `request`, rates, batch times and error rates as the request writes them (`ru_forms`)."""
     data, model, deploy = parse["data"], parse["model"], parse["deploy"]
 
     def qty(q: dict[str, Any]) -> dict[str, Any] | None:
-        return None if q["unit"] == "none" else {"value": _number(q["value"]), "unit": q["unit"]}
+        if q["unit"] == "none":
+            return None
+        return {"value": tidy_number(q["value"]), "unit": q["unit"]}
 
     speed = qty(model["speed"])
     if speed is not None and request:
         speed = written_speed(request, speed)
-    metrics = [{"name": m["name"], "value": _number(m["value"])} for m in model["metrics"]]
+    metrics = [{"name": m["name"], "value": tidy_number(m["value"])} for m in model["metrics"]]
     if request:
         metrics = [written_metric(request, m) for m in metrics]
 

@@ -141,12 +141,8 @@ class LLMSearcher(RoundSearcher):
         from autommlab.hpo.transfer import plan_transfer
 
         try:
-            if isinstance(history, str | Path):
-                history = HPOHistory.load([Path(history)])
-            elif history is None:
-                history = HPOHistory.load()
-            plan = plan_transfer(self.data_card, self.space, history, catalog,
-                                 model=self.model or None, top_k=top_k, mode=mode)
+            plan = plan_transfer(self.data_card, self.space, HPOHistory.from_source(history),
+                                 catalog, model=self.model or None, top_k=top_k, mode=mode)
         except Exception as exc:  # an optional hint: the search goes on without it
             self.prior_reason = f"{type(exc).__name__}: {exc}"
             log.warning("%s searcher: no prior for %s: %s", self.name, self.dataset,

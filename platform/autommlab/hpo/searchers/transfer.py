@@ -35,10 +35,7 @@ class TransferSearcher(TPESearcher):
                  round_size: int | None = 1, max_concurrent: int | None = None) -> None:
         super().__init__(space, metric, mode, seed, n_startup_trials=n_startup_trials,
                          round_size=round_size, max_concurrent=max_concurrent)
-        if isinstance(history, str | Path):
-            history = HPOHistory.load([Path(history)])
-        elif history is None:
-            history = HPOHistory.load()
+        history = HPOHistory.from_source(history)
         if isinstance(dataset, str):
             catalog = catalog if catalog is not None else load_cards()
             dataset = catalog.dataset(dataset)
