@@ -29,6 +29,9 @@ DATA = Path(__file__).parent / "data"
 def test_numbers_are_read_as_users_write_them() -> None:
     assert numbers_in("1,200 photos an hour, 2.5% error, batch of 16 in 240ms") == [
         1200.0, 2.5, 16.0, 240.0]
+    # digits inside names are not numbers: they made "YOLOv5n ... batches of 2 in 2 s" a
+    # batch of 5 and hid "14,400 images per hour" behind the 4 of "L4"
+    assert numbers_in("YOLOv5n on an NVIDIA L4, batches of two in 2 s") == [2.0, 2.0]
 
 
 @pytest.mark.parametrize(("request_text", "speed", "written"), [
@@ -40,6 +43,8 @@ def test_numbers_are_read_as_users_write_them() -> None:
      {"value": 240, "unit": "ms", "batch": 4}),
     ("batches of 8 in under 2 s", {"value": 0.25, "unit": "s"},
      {"value": 2, "unit": "s", "batch": 8}),
+    ("Slag segmentation, 14,400 images per hour, on an NVIDIA L4 GPU.",
+     {"value": 4, "unit": "fps"}, {"value": 14400, "unit": "/h"}),
     # the figure itself is written: the direct form, whatever else the text says
     ("At least 10 fps; that is 600 frames a minute.", {"value": 10, "unit": "fps"},
      {"value": 10, "unit": "fps"}),

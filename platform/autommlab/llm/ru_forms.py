@@ -25,10 +25,13 @@ import math
 import re
 from typing import Any
 
+from autommlab.understand.rules.text import NUM, normalise, to_number
+
 RATE_UNITS = {"/min": 60.0, "/h": 3600.0}
 ERROR_METRIC = "error"
-#: Numbers as users write them: "1,200", "2.5", "240".
-_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
+#: Numbers as users write them, read as the rules backend reads them ("1,200", "2.5", "five";
+#: not the digits inside a word such as "YOLOv5n" or "L4").
+_NUMBER = re.compile(NUM)
 _MINUTE = re.compile(r"\bminute|\bmin\b|/\s*min\b", re.IGNORECASE)
 _HOUR = re.compile(r"\bhour|\bhr\b|/\s*h\b", re.IGNORECASE)
 _BATCH = re.compile(r"\bbatch", re.IGNORECASE)
@@ -37,7 +40,7 @@ _ERROR = re.compile(r"\berror|misclassif", re.IGNORECASE)
 
 def numbers_in(text: str) -> list[float]:
     """Every number written in `text`, in order ("1,200" -> 1200.0)."""
-    return [float(m.group().replace(",", "")) for m in _NUMBER.finditer(text)]
+    return [to_number(m.group()) for m in _NUMBER.finditer(normalise(text))]
 
 
 def _close(a: float, b: float) -> bool:
