@@ -798,6 +798,13 @@ class Intro:
     second: bool = False
 
 
+def _classification_intro(rng: random.Random, verbs: Sequence[str], nouns: Sequence[str],
+                          classes: str) -> Intro:
+    """A classification intro that names its classes in the bullet lines too."""
+    return Intro(_pick(rng, verbs), _pick(rng, nouns),
+                 ("Task: image classification", f"Classes: {classes}"))
+
+
 def _distributed(objects: Sequence[str]) -> str | None:
     """'ripe and unripe tomatoes' for ["ripe tomato", "unripe tomato"]: one head written
     once after its qualifiers (None unless every class is one qualifier + the same head)."""
@@ -879,8 +886,7 @@ def _intro(task: str, objects: list[str], imgs: str, img: str, rng: random.Rando
                 verbs.append(f"tell apart {plur}")
             nouns = [f"Image classification into {sing}", f"Classify {imgs} as {labels_or}",
                      f"Classification of {imgs} as {labels_or}"]
-        return Intro(_pick(rng, verbs), _pick(rng, nouns),
-                     ("Task: image classification", f"Classes: {comma}"))
+        return _classification_intro(rng, verbs, nouns, comma)
     if task == "detection":
         if form == "generic":
             verbs = [f"detect the following objects: {comma}",
@@ -1426,8 +1432,7 @@ def _negation_intro(task: str, rng: random.Random) -> tuple[list[str], Callable[
                          f"say if the {subject} in each {img} is {state} or {other}"]
                 nouns = [f"{_cap(state)} vs {other} classification of {_pl(subject)}",
                          f"Classify each {subject} as {state} or {other}"]
-                return Intro(_pick(r, verbs), _pick(r, nouns),
-                             ("Task: image classification", f"Classes: {state}, {other}"))
+                return _classification_intro(r, verbs, nouns, f"{state}, {other}")
             return objects, make
         subject, thing = _pick(rng, _PRESENCE)
         if form == "with_without":
@@ -1443,8 +1448,7 @@ def _negation_intro(task: str, rng: random.Random) -> tuple[list[str], Callable[
                          f"label {subject} {imgs} as {thing} / no {thing}"]
                 nouns = [f"{_cap(thing)} or no {thing}? Classify {subject} {imgs}",
                          f"{_cap(thing)} / no {thing} classifier for {_pl(subject)}"]
-                return Intro(_pick(r, verbs), _pick(r, nouns),
-                             ("Task: image classification", f"Classes: {pos}, {neg}"))
+                return _classification_intro(r, verbs, nouns, f"{pos}, {neg}")
             # "or not" / "with or without" are no classes: the labels are said apart
             if form == "or_not":
                 verbs = [f"check whether each {subject} has {_a(thing)} or not",
