@@ -283,8 +283,8 @@ def _said(obj, text):
 def test_each_class_phenomenon_is_a_real_share(generated):
     made = [i for i in generated if variation_kind(i) != "original"]
     counts = Counter(f for i in made for f in object_phenomena(i))
-    assert ru_data.PHENOMENA == ("parts", "negation", "qualifier", "late")
-    for name in ru_data.PHENOMENA:
+    assert ru_data.PHENOMENA[:4] == ("parts", "negation", "qualifier", "late")
+    for name in ru_data.PHENOMENA[:4]:
         assert counts[name] >= 0.03 * len(made), counts
 
 
@@ -332,7 +332,7 @@ def test_negation_words_are_classes_only_as_written(classes_items):
         assert not {"no", "not", "non", "with", "without", "or"} & set(objects), item
         assert all(_said(o, text) for o in objects), item
         low = text.lower()
-        if objects[-1].startswith("no "):  # "crack or no crack" -> crack, no crack
+        if objects[-1].startswith("no ") and len(objects) == 2:  # crack or no crack
             assert objects == [objects[0], f"no {objects[0]}"], item
             if f"{objects[0]} or no {objects[0]}" in low:
                 seen["or no"] += 1
@@ -353,7 +353,8 @@ def test_negation_words_are_classes_only_as_written(classes_items):
             assert re.search(rf"\b(?:{re.escape(carrier)}|{re.escape(many)}) without "
                              rf"{re.escape(gear)}", low), item
             seen["without"] += 1
-    assert min(seen[k] for k in ("or no", "or not", "with or without", "without")) >= 3, seen
+    # the 'classes' kind is 11% of the made items since the 'lists' kind (was 22%)
+    assert min(seen[k] for k in ("or no", "or not", "with or without", "without")) >= 1, seen
 
 
 def test_qualifiers_follow_the_seed_annotations(classes_items):
@@ -394,7 +395,8 @@ def test_late_classes_come_after_the_first_sentence(classes_items):
 
 
 def test_class_phenomena_never_copy_an_eval_request(seeds, eval_items):
-    items = [i for i in generate_ru_pairs(seeds, 3000, seed=5) if variation_kind(i) == "classes"]
+    items = [i for i in generate_ru_pairs(seeds, 3000, seed=5)
+             if variation_kind(i) in ("classes", "lists")]
     assert len(items) >= 400
     check_disjoint(items, eval_items)
 
@@ -456,7 +458,8 @@ def test_build_writes_reloadable_jsonl(tmp_path):
     assert sum(report.per_task.values()) == sum(report.per_kind.values()) == 800
     assert set(report.per_kind) == set(KINDS)
     assert set(report.per_phenomenon) == set(ru_data.PHENOMENA)
-    assert all(report.per_phenomenon[f] >= 0.03 * 800 for f in ru_data.PHENOMENA), report
+    assert all(report.per_phenomenon[f] >= 0.015 * 800 for f in ru_data.PHENOMENA[:4]), report
+    assert all(report.per_phenomenon[f] >= 1 for f in ru_data.PHENOMENA), report
     assert items == generate_ru_pairs(load_items(SEED_FILES), 800, seed=2)
     first = json.loads(out.read_text().splitlines()[0])
     assert set(first) == {"id", "task", "request", "parse"}
@@ -474,3 +477,125 @@ def test_build_refuses_a_seed_that_copies_an_eval_request(tmp_path):
     with pytest.raises(ValueError, match="copy evaluation requests"):
         build_ru_dataset(tmp_path / "x.jsonl", 700, seed_files=[seed_file])
     assert not (tmp_path / "x.jsonl").exists()
+
+
+# --- the 'lists' kind and the hard traps: phrasings the adapter still got wrong -----------
+
+@pytest.fixture(scope="module")
+def hard_set(seeds):
+    return generate_ru_pairs(seeds, 1200, seed=11)
+
+
+def _with(items, phenomenon, kinds=("lists", "trap")):
+    found = [i for i in items if phenomenon in object_phenomena(i)
+             and variation_kind(i) in kinds]
+    assert found, phenomenon
+    return found
+
+
+def test_new_phenomena_exist_schema_valid_and_round_trip(hard_set):
+    from autommlab.llm.ru_prompt import answer_from_parse, parse_from_answer
+
+    for name in ("long", "kinds", "adjective", "cue", "batch", "count", "interval",
+                 "number_word", "error", "decor", "person"):
+        for item in _with(hard_set, name):
+            assert schema_errors(item.parse) == [], item
+            back = parse_from_answer(answer_from_parse(item.parse, item.request))
+            back = back.model_dump(by_alias=True) if hasattr(back, "model_dump") else back
+            assert all(score_keys(back, item.parse).values()), item
+
+
+def test_long_lists_label_every_class_also_prefixes(hard_set):
+    longs = _with(hard_set, "long", ("lists",))
+    assert len(longs) >= 0.08 * len(hard_set)
+    prefixed = 0
+    for item in longs:
+        objects = item.parse["data"]["object"]
+        assert 4 <= len(objects) <= 6, item
+        for obj in objects:
+            assert _said(obj, item.request), (obj, item)
+        prefixed += any(a != b and b.startswith(a)
+                        for a in objects for b in objects)
+    assert prefixed >= 5
+
+
+def test_kinds_are_the_classes_not_the_category(hard_set):
+    for item in _with(hard_set, "kinds", ("lists",)):
+        objects = item.parse["data"]["object"]
+        categories = {c for t in ru_data._KINDS_OF.values() for c, kinds in t
+                      if list(kinds) == objects}
+        assert categories and not categories & set(objects), item
+        assert all(_said(o, item.request) for o in objects), item
+
+
+def test_adjective_classes_with_cue_words_stay_classification(hard_set):
+    for item in _with(hard_set, "adjective", ("lists",)):
+        assert item.task == "classification", item
+        assert re.search(r"\b(?:edge|margin|outline|shape|points|pose|texture|surface|stroke)\b",
+                         item.request), item
+
+
+def test_cue_phrasings_keep_their_task(hard_set):
+    cues = _with(hard_set, "cue", ("lists",))
+    for item in cues:
+        if re.search(r"box|bounding", item.request, re.I) and "pixel" not in item.request:
+            assert item.task == "detection", item
+        if re.search(r"pixel level|mask per class|pixel by pixel", item.request):
+            assert item.task == "segmentation", item
+        named = re.search(r"(?:train|fine-tune) (\S+(?: R-CNN)?) on (COCO|Pascal VOC|ADE20K|"
+                          r"Cityscapes)", item.request, re.I)
+        if named:
+            assert item.parse["model"]["specific_model"] == named.group(1), item
+            assert item.parse["data"]["specific"] == [named.group(2)], item
+
+
+def test_speed_traps_label_the_requirement_only(hard_set):
+    for item in _with(hard_set, "batch"):
+        m = re.search(r"(\d+) \w+ at a time (?:within|and has to finish them within) ([\d.]+) "
+                      r"(ms|s|milliseconds|seconds?)\b", item.request)
+        if m:
+            unit = "ms" if m.group(3) in ("ms", "milliseconds") else "s"
+            assert item.parse["model"]["speed"] == {"value": pytest.approx(
+                float(m.group(2)) / int(m.group(1))), "unit": unit}, item
+    for item in _with(hard_set, "count", ("trap",)):
+        m = re.search(r"\b(\d+) fps\b", item.request, re.I)
+        if m:
+            assert item.parse["model"]["speed"] == {"value": int(m.group(1)), "unit": "fps"}
+    for item in _with(hard_set, "interval", ("trap",)):
+        speed = item.parse["model"]["speed"]
+        m = re.search(r"every (\d+) (seconds|minutes|hours)", item.request)
+        assert not (speed["unit"] in ("s", "min", "h") and speed["value"] == int(m.group(1))) \
+            or re.search(r"per (?:image|photo|frame|picture)", item.request), item
+    words = {"half a second": ("s", 0.5), "one second": ("s", 1), "two frames per second":
+             ("fps", 2), "five seconds": ("s", 5), "ten frames per second": ("fps", 10)}
+    for item in _with(hard_set, "number_word", ("trap",)):
+        for phrase, (unit, value) in words.items():
+            if phrase in item.request:
+                assert item.parse["model"]["speed"] == {"value": value, "unit": unit}, item
+
+
+def test_error_rates_in_prose_are_accuracy(hard_set):
+    errors = _with(hard_set, "error", ("trap",))
+    assert any(variation_kind(i) == "trap" and re.search(r"percent|in 100 may be wrong",
+                                                         i.request) for i in errors)
+    for item in errors:
+        m = re.search(r"(?:error rate (?:has to stay below|of at most)|misclassification rate "
+                      r"should be under|no more than|at most) ([\d.]+)(?:%| percent| in 100)",
+                      item.request)
+        if m:
+            acc = [x["value"] for x in item.parse["model"]["metrics"] if x["name"] == "accuracy"]
+            assert acc == [pytest.approx(1 - float(m.group(1)) / 100)], item
+
+
+def test_decorated_model_names_are_the_bare_name(hard_set):
+    from autommlab.llm.ru_spans import name_candidates
+
+    for item in _with(hard_set, "decor", ("trap",)):
+        model = item.parse["model"]["specific_model"]
+        assert not re.search(r"-like$|\bis fine\b|^something", model), item
+        assert model in name_candidates(item.request), item
+
+
+def test_human_people_body_keypoints_are_person(hard_set):
+    for item in _with(hard_set, "person", ("lists",)):
+        assert item.parse["data"]["object"] == ["person"], item

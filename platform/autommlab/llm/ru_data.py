@@ -26,7 +26,14 @@ Variation kinds (the id of a generated item says its kind: ``ru-<kind>-<n>-<seed
   keypoint requests that list joints or parts, the cloud / a backend, a training GPU that is
   not the target, "no GPU", error rates (also half percents), rates per minute or hour (also
   of items on a line), times per batch (also "a batch every 300 ms"), AP in points, and a
-  metric named with no target ("precision can be lower").
+  metric named with no target ("precision can be lower"). 60% of traps are the ones the
+  adapter still failed on evaluation sets (`_HARD_TRAPS`): batch times in other words ("8
+  crops at a time within 400 ms" -> 50 ms), counts beside a speed ("up to 4 people at once,
+  30 fps" -> 30 fps; "2 cameras, 15 fps each"), capture intervals that are no requirement
+  ("a snapshot every 5 minutes"), speeds in number words the rules parser reads ("half a
+  second", "two frames per second"), error rates inside longer prose ("misclassification
+  rate under 7 percent"), decorated model names ("something YOLOX-s-like" -> YOLOX-s,
+  "Mask R-CNN is fine", "we currently use MoveNet Lightning and want something similar").
 * ``seed_edit``  seed text with located object names swapped and/or one sentence appended.
 * ``classes``    the seed's constraints with class phrasings the adapter got wrong, labelled
   as the dev sets label them: keypoint carriers next to their parts ("keypoints of cars
@@ -36,8 +43,20 @@ Variation kinds (the id of a generated item says its kind: ``ru-<kind>-<n>-<seed
   without helmets" -> worker; "defective or non-defective"); qualifiers ("ripe and unripe
   tomatoes" -> ripe tomato, unripe tomato; "whether a banana is ripe or overripe" -> ripe,
   overripe); classes named only after the first sentence or after the requirements.
+* ``lists``      the seed's constraints with class lists the adapter got wrong: 4-6 classes
+  (some multi-word, some a word-prefix of another: "pin, pinhole", "crack, crack line")
+  written "a, b, c, d or e", in brackets after a category noun, after a colon or in a
+  sentence of their own (every class labelled, the category never); kinds after a category
+  noun ("the kind of bird in a photo (robin, wren, jay, finch)" -> robin, wren, jay, finch);
+  adjective classes of a cue word that suggests another task ("classify the margin of each
+  leaf as lobed, serrated, entire or toothed" -> classification); detection / segmentation
+  in other words ("put a box around each", "outline ... at pixel level", "a mask per class",
+  "Train DETR on COCO, but only for dog, cat and horse" -> model DETR, dataset COCO); and
+  keypoints of "humans", "people", "body", "human pose" -> person.
   `object_phenomena` tells which of these a pair shows (``parts``, ``negation``,
-  ``qualifier``, ``late``), whatever its kind.
+  ``qualifier``, ``late``, ``long``, ``kinds``, ``adjective``, ``cue``, ``batch``,
+  ``count``, ``interval``, ``number_word``, ``error``, ``decor``, ``person``), whatever
+  its kind.
 
 Evaluation sets (`EVAL_FILES`) never feed generation, and `check_disjoint` refuses a
 training set with a request equal or nearly equal to an evaluation request.
@@ -77,10 +96,11 @@ EVAL_FILES: tuple[Path, ...] = (_DATA_DIR / "lamp_holdout.jsonl", _DATA_DIR / "l
                                 _DATA_DIR / "lamp_select.jsonl")
 
 TASKS = ("classification", "detection", "segmentation", "keypoint")
-KINDS = ("original", "numbers", "swap", "paraphrase", "trap", "seed_edit", "classes")
+KINDS = ("original", "numbers", "swap", "paraphrase", "trap", "seed_edit", "classes", "lists")
 #: Share of each generated kind (the originals are kept on top, see `generate_ru_pairs`).
-KIND_WEIGHTS: dict[str, float] = {"numbers": 0.18, "swap": 0.16, "paraphrase": 0.12,
-                                  "trap": 0.2, "seed_edit": 0.12, "classes": 0.22}
+KIND_WEIGHTS: dict[str, float] = {"numbers": 0.11, "swap": 0.105, "paraphrase": 0.105,
+                                  "trap": 0.24, "seed_edit": 0.12, "classes": 0.11,
+                                  "lists": 0.21}
 #: At most this share of the output is originals (all seeds fit in a 5000-item build).
 ORIGINAL_MAX_SHARE = 0.3
 #: `check_disjoint`: rapidfuzz ratio at or above which two requests are near copies.
@@ -334,6 +354,11 @@ def render_speed(speed: dict[str, Any], rng: random.Random, form: str | None = N
     'no_speed' (value 0, unit none: "real time" with no number is not a figure).
     """
     v, unit = float(speed["value"]), speed["unit"]
+    if form in ("batch_var", "count", "words"):
+        extra = _render_speed_extra(v, unit, form, rng, img)
+        if extra:
+            return extra
+        form = None
     if unit == "none":
         if form == "realtime":
             return Rendered(_pick(rng, ("It has to run in real time.",
@@ -427,6 +452,101 @@ def render_speed(speed: dict[str, Any], rng: random.Random, form: str | None = N
             _pick(rng, (f"at least {x} FPS", f"{x} fps or more", f">= {x} fps",
                         f"{x} {frames} per second", f"{x} FPS minimum")))
     return None  # no unit this module writes (never in the schema's enum)
+
+
+#: Number words the rules parser reads (`autommlab.understand.rules.text`), by value.
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight",
+                 10: "ten", 12: "twelve", 15: "fifteen", 20: "twenty", 25: "twenty-five",
+                 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 100: "a hundred"}
+#: (what is counted, how many at once): a count beside a speed is no speed.
+_COUNTED = ("people", "players", "workers", "vehicles", "parts", "animals", "faces", "boxes")
+
+
+def _render_speed_extra(v: float, unit: str, form: str, rng: random.Random,
+                        img: str) -> Rendered | None:
+    """Speed traps (None where `form` does not fit the unit): 'batch_var' (a time per
+    batch in other words: "8 images at a time within 400 ms" states 50 ms), 'count' (a
+    count beside the speed is no speed: "up to 4 people at once, 30 fps"), 'words' (the
+    figure in number words the rules parser reads: "half a second", "two frames per
+    second")."""
+    x = _fmt(v)
+    if form == "batch_var" and unit in ("ms", "s"):
+        sizes = [b for b in (2, 4, 8, 16) if v * b <= (2000 if unit == "ms" else 2)] or [2]
+        n = _pick(rng, sizes)
+        total = _fmt(v * n)
+        u = unit if rng.random() < 0.6 else ("milliseconds" if unit == "ms"
+                                             else _seconds(v * n, "s"))
+        imgs = _pick(rng, ("images", "frames", f"{img}s", "crops"))
+        return Rendered(
+            _pick(rng, (f"It gets {n} {imgs} at a time and has to finish them within {total} "
+                        f"{u}.",
+                        f"Batches of {n} must go through in under {total} {u}.",
+                        f"We send {n} {imgs} in one batch, and the whole batch may take at "
+                        f"most {total} {u}.",
+                        f"The model sees batches of {n} {imgs}; each batch needs to be done "
+                        f"in {total} {u} or less.",
+                        f"Processing {n} {imgs} at a time, a batch must not take longer than "
+                        f"{total} {u}.")),
+            _pick(rng, (f"{n} {imgs} at a time within {total} {u}",
+                        f"batches of {n} in under {total} {u}",
+                        f"{total} {u} for each batch of {n} {imgs}")))
+    if form == "count" and unit in ("fps", "ms"):
+        k = _pick(rng, (2, 3, 4, 5, 6, 8, 10, 12))
+        while k == v:
+            k += 1
+        what = _pick(rng, _COUNTED)
+        if unit == "fps":
+            return Rendered(
+                _pick(rng, (f"There can be up to {k} {what} in view at once, and it must run "
+                            f"at {x} fps.",
+                            f"It tracks {k} {what} at the same time and needs {x} FPS.",
+                            f"We have {k} cameras, {x} fps each, and the model must keep up "
+                            f"with each stream.",
+                            f"Up to {k} {what} at once, {x} fps.")),
+                _pick(rng, (f"up to {k} {what} at once, {x} fps",
+                            f"{k} cameras, {x} fps each",
+                            f"tracks {k} {what}, needs {x} FPS")))
+        return Rendered(
+            _pick(rng, (f"Up to {k} {what} can be in a frame at once; each frame must still be "
+                        f"processed within {x} ms.",
+                        f"With {k} cameras feeding it, each frame has to be done in under "
+                        f"{x} ms.")),
+            _pick(rng, (f"up to {k} {what} per frame, under {x} ms per frame",
+                        f"{k} cameras, each frame within {x} ms")))
+    if form == "words":
+        if unit == "s" and v == 0.5:
+            return Rendered(_pick(rng, (f"Each {img} may take half a second at most.",
+                                        f"It should answer in under half a second per {img}.")),
+                            _pick(rng, (f"half a second per {img}",
+                                        f"under half a second per {img}")))
+        word = _NUMBER_WORDS.get(int(v)) if v.is_integer() else None
+        if word is None:
+            return None
+        if unit == "s":
+            sec = "second" if v == 1 else "seconds"
+            return Rendered(_pick(rng, (f"It may take {word} {sec} per {img}, not more.",
+                                        f"Each {img} has to be done within {word} {sec}.")),
+                            _pick(rng, (f"{word} {sec} per {img}",
+                                        f"at most {word} {sec} per {img}")))
+        if unit == "fps":
+            frames = "frame" if v == 1 else "frames"
+            return Rendered(_pick(rng, (f"It needs to handle at least {word} {frames} per "
+                                        "second.",
+                                        f"It must run at {word} {frames} per second or more.")),
+                            _pick(rng, (f"{word} {frames} per second",
+                                        f"at least {word} {frames} per second")))
+        if unit == "ms":
+            return Rendered(f"Each {img} must be done in under {word} milliseconds.",
+                            f"under {word} milliseconds per {img}")
+    return None
+
+
+#: Capture or snapshot intervals: how often images come, not how fast the model must be.
+_INTERVALS = ("The camera takes a snapshot every {n} minutes.",
+              "We sample one frame every {n} seconds for the report.",
+              "A new photo arrives about every {n} minutes.",
+              "The drone captures an image every {n} seconds.",
+              "Images are uploaded once every {n} hours.")
 
 
 def draw_speed(rng: random.Random) -> dict[str, Any]:
@@ -523,6 +643,16 @@ def render_metric(metric: dict[str, Any], task: str, rng: random.Random,
     """Text stating one metric target; `form` 'error' writes accuracy as an error rate
     ("error below 5%" states accuracy 0.95), 'points' writes "mAP above 40"."""
     name, v = metric["name"], float(metric["value"])
+    if form == "error_prose" and name == "accuracy":
+        e = _fmt((1 - v) * 100)
+        options = [f"the error rate has to stay below {e}%",
+                   f"the misclassification rate should be under {e} percent",
+                   f"no more than {e}% of the predictions may be wrong (error rate)",
+                   f"we can live with an error rate of at most {e}%"]
+        if (1 - v) * 100 == round((1 - v) * 100):
+            options.append(f"at most {e} in 100 may be wrong")
+        phrase = _pick(rng, options)
+        return Rendered(_cap(phrase) + ".", phrase)
     if form == "error" or (form is None and name == "accuracy" and task == "classification"
                            and rng.random() < 0.25):
         e = _fmt((1 - v) * 100)
@@ -676,10 +806,24 @@ def draw_deploy(rng: random.Random) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- model, data
 
-def render_model(model: str, rng: random.Random) -> Rendered | None:
-    """A named architecture, also offered as an example or relayed from someone else."""
+def render_model(model: str, rng: random.Random, form: str | None = None
+                 ) -> Rendered | None:
+    """A named architecture, also offered as an example or relayed from someone else;
+    form 'decor' wraps the name in words that are not part of it ("something YOLOX-s-like",
+    "Mask R-CNN is fine", "we currently use MoveNet Lightning and want something similar")."""
     if model == "none":
         return None
+    if form == "decor":
+        return Rendered(
+            _pick(rng, (f"Something {model}-like would do.",
+                        f"Something like a {model} is what we have in mind.",
+                        f"{model} is fine.", f"Our vendor proposed {model}.",
+                        f"We currently use {model} and want something similar.",
+                        f"A {model}-based model would be ideal.",
+                        f"Maybe start from {model}, unless you know better.")),
+            _pick(rng, (f"something {model}-like", f"{model} is fine",
+                        f"vendor proposed {model}", f"something similar to our current {model}",
+                        f"{model}-based")))
     return Rendered(
         _pick(rng, (f"Something like {model} would be good.", f"A colleague suggested {model}.",
                     f"Please use {model}.", f"We'd like to try {model}.",
@@ -1074,6 +1218,12 @@ class _Forms:
     intro_fn: Callable[[str, str, random.Random], Intro] | None = None
     #: Add a sentence naming a metric with no target ("precision can be lower").
     aside: bool = False
+    #: `render_model` form ('decor').
+    model: str | None = None
+    #: A sentence that states no parse value (a capture interval), placed before or after.
+    extra: str | None = None
+    #: The intro already names the model and datasets ("Train DETR on COCO, but only ...").
+    names_said: bool = False
 
 
 _PREAMBLES = ("We have about {n} labelled {imgs}.", "Our dataset has {n} annotated {imgs}.",
@@ -1107,7 +1257,8 @@ def _compose(slots: Slots, rng: random.Random, forms: _Forms | None = None
         if rendered:
             constraints.append((label, rendered))
     for metric in slots.metrics:
-        form = forms.metric if (forms.metric != "error" or metric["name"] == "accuracy") else None
+        form = (forms.metric if (forms.metric not in ("error", "error_prose")
+                                 or metric["name"] == "accuracy") else None)
         if forms.metric == "points" and metric["name"] not in _POINTS_OK:
             form = None
         constraints.append(("metric", render_metric(metric, slots.task, rng, form)))
@@ -1124,8 +1275,10 @@ def _compose(slots: Slots, rng: random.Random, forms: _Forms | None = None
              else _intro(slots.task, slots.objects, imgs, img, rng, forms.intro))
     pieces = _Pieces(
         intro=intro,
-        scenario=scenario, model=render_model(slots.model, rng),
-        datasets=render_datasets(slots.datasets, rng), constraints=constraints,
+        scenario=scenario,
+        model=None if forms.names_said else render_model(slots.model, rng, forms.model),
+        datasets=None if forms.names_said else render_datasets(slots.datasets, rng),
+        constraints=constraints,
         deploy=render_deploy(slots.gpu, slots.engine, rng, forms.deploy), preamble=preamble,
         model_name=slots.model, dataset_names=tuple(slots.datasets))
     if forms.speed == "capture":
@@ -1145,6 +1298,9 @@ def _compose(slots: Slots, rng: random.Random, forms: _Forms | None = None
         text += " " + _capture_clause(slots, rng)
     if forms.aside:
         text += ("\n" if style == "bullets" else " ") + _aside_clause(slots, rng)
+    if forms.extra:
+        sep = "\n" if style == "bullets" else " "
+        text = forms.extra + sep + text if rng.random() < 0.4 else text + sep + forms.extra
     return text, slots.to_parse()
 
 
@@ -1274,10 +1430,71 @@ _TRAPS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Traps the adapter still failed on evaluation sets; `_trap` picks one of these 60% of the
+#: time: speed figures in other words, counts and capture intervals beside a speed, error
+#: rates inside longer prose, decorated model names.
+_HARD_TRAPS: dict[str, tuple[str, ...]] = {
+    "classification": ("batch_var", "count", "interval", "words", "error_prose",
+                       "error_prose", "error_prose", "decor", "decor"),
+    "detection": ("batch_var", "count", "count", "interval", "words", "decor", "decor"),
+    "segmentation": ("batch_var", "count", "interval", "words", "error_prose", "decor",
+                     "decor"),
+    "keypoint": ("batch_var", "count", "count", "interval", "words", "decor", "decor"),
+}
+#: Model names users decorate ("something YOLOX-s-like"), beside the seeds' own.
+_DECOR_MODELS: dict[str, tuple[str, ...]] = {
+    "classification": ("Swin-T", "ResNet-50", "EfficientNet-B0", "MobileNetV3", "ConvNeXt-T"),
+    "detection": ("YOLOX-s", "DETR", "RT-DETR", "Faster R-CNN", "YOLOv8n", "SSD"),
+    "segmentation": ("UNet", "Mask R-CNN", "DeepLabV3", "SegFormer-B0", "BiSeNetV2"),
+    "keypoint": ("MoveNet Lightning", "RTMPose-s", "HRNet-W32", "ViTPose-B"),
+}
+
+
+def _hard_trap(s: Slots, forms: _Forms, pool: _Pools, trap: str, rng: random.Random) -> None:
+    """Set `s` and `forms` for one of `_HARD_TRAPS`."""
+    if trap == "batch_var":
+        if rng.random() < 0.75:
+            s.speed = _qty(_pick(rng, (10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 200)), "ms")
+        else:
+            s.speed = _qty(_pick(rng, (0.05, 0.1, 0.2, 0.25, 0.5)), "s")
+        forms.speed = "batch_var"
+    elif trap == "count":
+        s.speed = (_qty(_pick(rng, (10, 12, 15, 20, 24, 25, 30, 60)), "fps")
+                   if rng.random() < 0.75 else _qty(_pick(rng, (20, 30, 40, 50, 100)), "ms"))
+        forms.speed = "count"
+    elif trap == "interval":
+        n = _pick(rng, (2, 3, 5, 10, 15, 30))
+        forms.extra = _pick(rng, _INTERVALS).format(n=n)
+        if rng.random() < 0.6 or s.speed["unit"] not in ("ms", "fps", "s"):
+            s.speed = dict(_NONE_QTY)  # the interval alone: no speed requirement
+        else:
+            forms.speed = "direct"
+    elif trap == "words":
+        unit = rng.choices(("s", "fps", "ms"), weights=(0.45, 0.4, 0.15))[0]
+        values = {"s": (0.5, 0.5, 1, 2, 3, 5), "fps": (1, 2, 3, 4, 5, 10, 15, 20, 25, 30),
+                  "ms": (20, 30, 40, 50, 60, 100)}[unit]
+        s.speed, forms.speed = _qty(_pick(rng, values), unit), "words"
+    elif trap == "error_prose":
+        s.metrics = [m for m in s.metrics if m["name"] != "accuracy"]
+        s.metrics.insert(rng.randrange(len(s.metrics) + 1),
+                         {"name": "accuracy", "value": _num(rng.randint(85, 99) / 100)})
+        forms.metric, forms.style = "error_prose", "prose"
+        if s.speed["unit"] == "none":  # a longer request: the error rate among other figures
+            s.speed = _draw("speed", rng)
+        if s.parameters["unit"] == "none" and rng.random() < 0.6:
+            s.parameters = _draw("parameters", rng)
+    elif trap == "decor":
+        s.model = _pick(rng, [*pool.models[:8], *_DECOR_MODELS[s.task]])
+        forms.model = "decor"
+
+
 def _trap(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str, Any]]:
     """One convention trap on the seed's slots (see the module doc)."""
     s = copy.deepcopy(slots)
     forms = _Forms()
+    if rng.random() < 0.6:
+        _hard_trap(s, forms, pool, _pick(rng, _HARD_TRAPS[s.task]), rng)
+        return _compose(s, rng, forms)
     options = list(_TRAPS[s.task])
     if s.task == "keypoint" and _parts_group(s.objects) is None:
         options = [o for o in options if o != "joints"]
@@ -1564,8 +1781,347 @@ def _classes(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[
     return _compose(s, rng, forms)
 
 
+# --------------------------------------------------------------------------- lists kind
+#
+# Class lists the shipped adapter still got wrong: it dropped the last class of a long list
+# (more so where one class is a word-prefix of another: "pin, pinhole"), labelled the
+# category noun in front of its kinds ("the kind of bird (robin, wren, jay)" -> bird),
+# and read cue words ("edge", "outline", "pose") as another task.
+
+#: (category noun, its classes): 4-6 classes, some multi-word, some a prefix of another.
+_LONG_LISTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "classification": (
+        ("part", ("bolt", "nut", "washer", "spring", "rivet", "hex key")),
+        ("flower", ("rose", "tulip", "daisy", "sunflower", "dandelion")),
+        ("surface defect", ("pin", "pinhole", "scratch", "dent", "burr")),
+        ("tile defect", ("crack", "crack line", "chip", "stain", "bubble")),
+        ("plot", ("seed", "seedling", "weed", "bare soil")),
+        ("waste item", ("paper", "plastic bottle", "glass jar", "metal can", "cardboard",
+                        "food waste")),
+        ("dish", ("pizza", "pizza slice", "burger", "salad", "pasta")),
+        ("tool", ("hammer", "screwdriver", "wrench", "pliers", "tape measure")),
+        ("cloud type", ("cumulus", "stratus", "cirrus", "cumulonimbus", "altostratus")),
+        ("coin", ("penny", "nickel", "dime", "quarter", "half dollar")),
+        ("tree", ("oak", "oak sapling", "pine", "birch", "maple")),
+        ("skin mark", ("mole", "mole cluster", "freckle", "wart", "scar")),
+        ("machine part", ("rod", "rod end", "bearing", "gear", "shaft", "gear rack")),
+        ("document", ("invoice", "receipt", "passport", "id card", "bank statement")),
+    ),
+    "detection": (
+        ("warehouse object", ("forklift", "pallet", "pallet jack", "worker", "traffic cone")),
+        ("surface defect", ("pin", "pinhole", "scratch", "dent", "burr")),
+        ("road user", ("pedestrian", "bicycle", "car", "bus", "motorcycle", "truck")),
+        ("plant", ("seed", "seedling", "weed", "stone")),
+        ("bridge defect", ("crack", "crack line", "spall", "rust stain", "exposed rebar")),
+        ("litter item", ("bottle", "bottle cap", "can", "cup", "straw")),
+        ("flying object", ("drone", "bird", "plane", "helicopter", "balloon")),
+        ("kitchen item", ("knife", "cutting board", "pan", "pan lid", "spoon")),
+        ("shelf product", ("cereal box", "milk carton", "can", "jar", "jar lid")),
+        ("fastener", ("screw", "screw head", "bolt", "nut", "washer")),
+    ),
+    "segmentation": (
+        ("street class", ("road", "sidewalk", "building", "vegetation", "sky", "car")),
+        ("pavement defect", ("crack", "crack line", "pothole", "patch", "manhole")),
+        ("organ", ("liver", "kidney", "spleen", "pancreas", "gallbladder")),
+        ("seabed class", ("water", "sand", "rock", "seagrass", "coral")),
+        ("field class", ("wheat", "weed", "soil", "stone", "seedling", "seed")),
+        ("roof part", ("tile", "tile edge", "chimney", "solar panel", "skylight")),
+        ("tissue type", ("tumor", "stroma", "necrosis", "fat", "lymphocyte")),
+    ),
+    "keypoint": (
+        ("farm animal", ("cow", "pig", "sheep", "goat")),
+        ("pet", ("dog", "cat", "rabbit", "hamster")),
+        ("zoo animal", ("lion", "tiger", "zebra", "giraffe", "elephant")),
+        ("vehicle", ("car", "van", "truck", "bus")),
+    ),
+}
+#: (category noun, its kinds): the kinds are the classes, never the category.
+_KINDS_OF: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "classification": (
+        ("bird", ("robin", "wren", "jay", "finch")),
+        ("dog", ("beagle", "poodle", "pug", "border collie", "dachshund")),
+        ("tree", ("oak", "birch", "maple", "pine")),
+        ("mushroom", ("chanterelle", "porcini", "morel", "fly agaric")),
+        ("apple", ("gala", "fuji", "braeburn", "granny smith")),
+        ("butterfly", ("monarch", "swallowtail", "red admiral", "painted lady")),
+        ("weed", ("dandelion", "thistle", "clover", "nettle")),
+        ("fish", ("cod", "haddock", "plaice", "hake", "mackerel")),
+        ("cheese", ("brie", "cheddar", "gouda", "blue cheese")),
+    ),
+    "detection": (
+        ("bird", ("gull", "crow", "pigeon", "starling")),
+        ("vehicle", ("car", "van", "truck", "bus", "tractor")),
+        ("insect", ("aphid", "whitefly", "thrips", "spider mite")),
+        ("fish", ("cod", "haddock", "plaice", "hake")),
+        ("pest", ("rat", "mouse", "cockroach", "pigeon")),
+    ),
+    "segmentation": (
+        ("crop", ("wheat", "barley", "maize", "rapeseed")),
+        ("land cover", ("forest", "grassland", "water", "urban", "bare soil")),
+        ("cell", ("red blood cell", "white blood cell", "platelet")),
+    ),
+    "keypoint": (
+        ("animal", ("dog", "cat", "horse", "cow")),
+        ("bird", ("pigeon", "chicken", "duck", "parrot")),
+    ),
+}
+#: (subject, cue word, adjective classes): a cue word ("edge", "outline", "pose") that
+#: reads like another task, but each image gets one of the adjectives: classification.
+_ADJECTIVES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("knob", "surface", ("smooth", "ribbed", "knurled", "matte")),
+    ("leaf", "margin", ("lobed", "serrated", "entire", "toothed")),
+    ("leaf", "edge", ("smooth", "wavy", "serrated", "spiny")),
+    ("pebble", "outline", ("round", "oval", "angular", "flat")),
+    ("knife blade", "edge", ("sharp", "dull", "chipped")),
+    ("fabric", "texture", ("plain", "twill", "satin", "knitted")),
+    ("crystal", "shape", ("cubic", "needle-like", "plate-like", "prismatic")),
+    ("dog", "pose", ("sitting", "standing", "lying", "running")),
+    ("arrowhead", "points", ("triangular", "notched", "stemmed", "leaf-shaped")),
+    ("coin", "edge", ("reeded", "plain", "lettered", "ornamented")),
+    ("tablet", "outline", ("round", "oval", "capsule-shaped", "oblong")),
+    ("signature", "stroke", ("fluent", "shaky", "broken")),
+    ("bread crust", "texture", ("crisp", "soft", "cracked", "glossy")),
+    ("cat", "pose", ("curled", "stretched", "upright", "crouched")),
+    ("weld bead", "shape", ("convex", "flat", "concave", "irregular")),
+)
+#: (model, dataset) pairs for "Train DETR on COCO, but only for ...".
+_NAMED_TRAINING = {"detection": (("DETR", "COCO"), ("Faster R-CNN", "COCO"),
+                                 ("YOLOv8", "COCO"), ("RetinaNet", "Pascal VOC")),
+                   "segmentation": (("Mask2Former", "ADE20K"), ("DeepLabV3", "Cityscapes"),
+                                    ("SegFormer", "Cityscapes"))}
+_NAMED_CLASSES = {"COCO": ("dog", "cat", "horse", "sheep", "cow", "bicycle", "bus", "truck",
+                           "person", "bird", "boat", "train"),
+                  "Pascal VOC": ("dog", "cat", "horse", "sheep", "bicycle", "bus", "boat",
+                                 "bottle", "chair"),
+                  "ADE20K": ("wall", "floor", "ceiling", "window", "door", "bed", "table"),
+                  "Cityscapes": ("road", "sidewalk", "car", "pedestrian", "building", "sky",
+                                 "vegetation")}
+#: Words for a person whose keypoints are wanted (the class is 'person').
+_PERSON_WORDS = ("human pose", "humans", "people", "body", "human body", "human")
+
+
+def _list_phrase(items: list[str], rng: random.Random) -> str:
+    """'a, b, c, d or e' / 'a, b, c and d' (no Oxford comma, as the adapter saw it fail)."""
+    return _join(items, _pick(rng, ("and", "and", "or")))
+
+
+def _long_intro(task: str, category: str, objects: list[str], rng: random.Random
+                ) -> Callable[[str, str, random.Random], Intro]:
+    cats = _plural(category) or category
+
+    def make(imgs: str, img: str, r: random.Random) -> Intro:
+        natural = _natural(objects, r, 0.5 if task in ("classification", "segmentation")
+                           else 0.9)
+        listed, comma = _list_phrase(natural, r), ", ".join(natural)
+        lines = ("Task: " + {"classification": "image classification",
+                             "detection": "object detection",
+                             "segmentation": "semantic segmentation",
+                             "keypoint": "keypoint detection"}[task],
+                 f"Classes: {', '.join(objects)}")
+        if task == "classification":
+            verbs = [f"sort the {cats} ({comma})", f"classify each {img} as {listed}",
+                     f"sort {imgs} of {cats} into these classes: {comma}",
+                     f"tell which of the {cats} is shown: {listed}",
+                     f"label each {img} with one of {listed}"]
+            nouns = [f"Classification of {cats} ({comma})", f"{_cap(category)} classes: {comma}"]
+        elif task == "detection":
+            verbs = [f"detect {listed} in {imgs}", f"find the {cats} ({comma}) in our {imgs}",
+                     f"put boxes around these {cats}: {comma}",
+                     f"locate every {category} in {imgs}, that is {listed}"]
+            nouns = [f"Detection of {cats} ({comma})", f"Boxes for: {comma}"]
+        elif task == "segmentation":
+            verbs = [f"segment {listed} in {imgs}", f"produce masks for the {cats} ({comma})",
+                     f"segment our {imgs} into these classes: {comma}"]
+            nouns = [f"Segmentation of {cats} ({comma})", f"Masks for: {comma}"]
+        else:
+            verbs = [f"estimate the pose of the {cats} ({comma})",
+                     f"detect keypoints of {listed} in {imgs}",
+                     f"find the keypoints of these {cats}: {comma}"]
+            nouns = [f"Keypoints of {cats} ({comma})", f"Pose of {listed}"]
+        if r.random() < 0.25:  # the list in a sentence of its own
+            task_verb = {"classification": f"classify {imgs} of {cats}",
+                         "detection": f"detect {cats} in {imgs}",
+                         "segmentation": f"segment {cats} in {imgs}",
+                         "keypoint": f"estimate the keypoints of {cats}"}[task]
+            late = _pick(r, (f"There are {len(objects)} classes: {listed}.",
+                             f"The classes are {listed}.",
+                             f"We care about {listed}."))
+            return Intro(task_verb, _cap(task_verb), lines[:1], late=late,
+                         second=r.random() < 0.6)
+        return Intro(_pick(r, verbs), _pick(r, nouns), lines)
+    return make
+
+
+def _kinds_intro(task: str, category: str, objects: list[str], rng: random.Random
+                 ) -> Callable[[str, str, random.Random], Intro]:
+    cats = _plural(category) or category
+
+    def make(imgs: str, img: str, r: random.Random) -> Intro:
+        natural = _natural(objects, r, 0.0 if task == "classification" else 0.7)
+        listed, comma, ors = _list_phrase(natural, r), ", ".join(natural), _join(natural, "or")
+        if task == "classification":
+            verbs = [f"identify the kind of {category} in a {img} ({comma})",
+                     f"classify {cats} by species, such as {listed}",
+                     f"tell which {category} it is, namely {ors}",
+                     f"recognise the type of {category} ({comma}) in each {img}"]
+            nouns = [f"{_cap(category)} type classification ({comma})",
+                     f"Which {category}? {_cap(comma)}"]
+        elif task == "detection":
+            verbs = [f"detect {cats} in {imgs}, namely {listed}",
+                     f"find {cats} such as {listed} in our {imgs}",
+                     f"put a box around each {category} ({comma})"]
+            nouns = [f"{_cap(category)} detection ({comma})"]
+        elif task == "segmentation":
+            verbs = [f"segment the {cats} in {imgs}, namely {listed}",
+                     f"produce masks per {category} type ({comma})"]
+            nouns = [f"{_cap(category)} segmentation ({comma})"]
+        else:
+            verbs = [f"estimate the pose of {cats} such as {listed}",
+                     f"detect keypoints of {cats} ({comma})"]
+            nouns = [f"{_cap(category)} keypoints ({comma})"]
+        return Intro(_pick(r, verbs), _pick(r, nouns),
+                     ("Task: " + task, f"Classes: {', '.join(objects)}"))
+    return make
+
+
+def _adjective_intro(subject: str, cue: str, objects: list[str]
+                     ) -> Callable[[str, str, random.Random], Intro]:
+    subjects = _plural(subject) or subject
+
+    def make(imgs: str, img: str, r: random.Random) -> Intro:
+        ors, comma = _join(objects, "or"), ", ".join(objects)
+        verbs = [f"classify the {cue} of each {subject} as {ors}",
+                 f"look at the {cue} of the {subject} in each {img} and say whether it is {ors}",
+                 f"sort {subject} {imgs} by {cue}: {comma}",
+                 f"label every {subject} {img} by its {cue} ({comma})"]
+        nouns = [f"{_cap(subject)} {cue} classification: {comma}",
+                 f"Classify {subjects} by {cue} ({ors})"]
+        return Intro(_pick(r, verbs), _pick(r, nouns),
+                     ("Task: image classification", f"Input: one {subject} per {img}",
+                      f"Classes ({cue}): {comma}"))
+    return make
+
+
+def _cue_intro(task: str, objects: list[str], rng: random.Random
+               ) -> Callable[[str, str, random.Random], Intro]:
+    """Detection / segmentation said in other words than 'detect' / 'segment'."""
+    def make(imgs: str, img: str, r: random.Random) -> Intro:
+        natural = _natural(objects, r, 0.9 if task == "detection" else 0.5)
+        listed, comma = _join(natural), ", ".join(natural)
+        one = objects[0] if len(objects) == 1 else None
+        if task == "detection":
+            verbs = [f"put a box around each {one}" if one else
+                     f"put a box around each of these: {comma}",
+                     f"find {listed} in our {imgs}; we need the locations, so boxes please",
+                     f"localise {listed} with bounding boxes",
+                     f"tell where the {listed} are in each {img}, with a box for each"]
+            nouns = [f"Boxes around {listed}", f"Localisation of {listed} (bounding boxes)"]
+        else:
+            verbs = [f"outline the {listed} at pixel level",
+                     f"get a mask per class ({comma}) for our {imgs}",
+                     f"separate {listed} in the image pixel by pixel",
+                     f"mark exactly which pixels belong to {listed}"]
+            nouns = [f"Pixel-level outlines of {listed}", f"A mask per class: {comma}"]
+        return Intro(_pick(r, verbs), _pick(r, nouns),
+                     ("Task: " + {"detection": "find and box objects",
+                                  "segmentation": "pixel masks"}[task],
+                      f"Classes: {', '.join(objects)}"))
+    return make
+
+
+def _person_intro(imgs: str, img: str, r: random.Random) -> Intro:
+    word = _pick(r, _PERSON_WORDS)
+    verbs = {"human pose": [f"estimate human pose in {imgs}", "track human pose in our videos"],
+             "humans": [f"find the keypoints of humans in {imgs}",
+                        "estimate the joints of the humans in each frame"],
+             "people": [f"detect body keypoints of the people in {imgs}",
+                        f"estimate the pose of all people in each {img}"],
+             "body": [f"find body keypoints in {imgs}", "estimate full body pose in our videos"],
+             "human body": [f"locate the joints of the human body in {imgs}"],
+             "human": [f"estimate the keypoints of every human in our {imgs}"]}[word]
+    nouns = {"human pose": "Human pose estimation", "humans": "Keypoints of humans",
+             "people": "Pose estimation for people", "body": "Body keypoint detection",
+             "human body": "Human body keypoints", "human": "Human keypoint detection"}
+    return Intro(_pick(r, verbs), nouns[word], ("Task: keypoint detection",
+                                                f"Target: {word}"))
+
+
+#: Phrasings per task and how often the 'lists' kind writes each.
+_LIST_FORMS: dict[str, tuple[tuple[str, float], ...]] = {
+    "classification": (("long", 0.45), ("kinds", 0.2), ("adjective", 0.35)),
+    "detection": (("long", 0.45), ("kinds", 0.15), ("cue", 0.25), ("named", 0.15)),
+    "segmentation": (("long", 0.45), ("kinds", 0.1), ("cue", 0.3), ("named", 0.15)),
+    "keypoint": (("long", 0.3), ("kinds", 0.2), ("person", 0.5)),
+}
+
+
+def _lists(slots: Slots, pool: _Pools, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """The seed's constraints with one of the class-list phrasings above."""
+    s = copy.deepcopy(slots)
+    forms = _Forms()
+    names, weights = zip(*_LIST_FORMS[s.task], strict=True)
+    form = rng.choices(names, weights=weights)[0]
+    s.datasets, s.scenario, s.modality = [], "none", "none"
+    if form == "long":
+        category, classes = _pick(rng, _LONG_LISTS[s.task])
+        n = rng.randint(4, len(classes))
+        objects = list(classes[:n]) if rng.random() < 0.5 else rng.sample(classes, n)
+        forms.intro_fn = _long_intro(s.task, category, objects, rng)
+    elif form == "kinds":
+        category, kinds = _pick(rng, _KINDS_OF[s.task])
+        objects = list(kinds)
+        forms.intro_fn = _kinds_intro(s.task, category, objects, rng)
+    elif form == "adjective":
+        subject, cue, adjectives = _pick(rng, _ADJECTIVES)
+        objects = list(adjectives)
+        forms.intro_fn = _adjective_intro(subject, cue, objects)
+    elif form == "cue":
+        objects = list(s.objects)
+        forms.intro_fn = _cue_intro(s.task, objects, rng)
+    elif form == "named":
+        s.model, dataset = _pick(rng, _NAMED_TRAINING[s.task])
+        objects = rng.sample(_NAMED_CLASSES[dataset], rng.randint(2, 4))
+        s.datasets = [dataset]
+        model, natural = s.model, _natural(objects, rng, 0.9 if s.task == "detection" else 0.4)
+        listed = _join(natural)
+
+        def make(imgs: str, img: str, r: random.Random) -> Intro:
+            verbs = [f"train {model} on {dataset}, but only for {listed}",
+                     f"fine-tune {model} on {dataset} restricted to {listed}"]
+            return Intro(_pick(r, verbs), f"{model} on {dataset}, only {listed}",
+                         (f"Task: {s.task}", f"Classes: {', '.join(objects)}"))
+        forms.intro_fn = make
+        forms.style = _pick(rng, ("prose", "runon", "casual", "terse"))
+        forms.names_said = True  # the intro names both
+    else:  # person
+        objects = ["person"]
+        forms.intro_fn = _person_intro
+    s.objects = objects
+    text, parse = _compose(s, rng, forms)
+    return text, parse
+
+
 #: The class phenomena `object_phenomena` reports.
-PHENOMENA = ("parts", "negation", "qualifier", "late")
+PHENOMENA = ("parts", "negation", "qualifier", "late", "long", "kinds", "adjective", "cue",
+             "batch", "count", "interval", "number_word", "error", "decor", "person")
+_KINDS_TEXT = re.compile(r"\b(?:kind|type|species) of\b|\bby species\b|\bsuch as\b|"
+                         r"\bnamely\b|\bwhich \w+ it is\b|\bper \w+ type\b", re.IGNORECASE)
+_ADJECTIVE_CLASSES = frozenset(a for *_, adjs in _ADJECTIVES for a in adjs)
+_CUE_TEXT = re.compile(r"put a box around|boxes please|with bounding boxes|with a box for each|"
+                       r"at pixel level|mask per class|pixel by pixel|which pixels belong|"
+                       r"but only for|restricted to", re.IGNORECASE)
+_TRAP_TEXT = {
+    "batch": re.compile(r"\bbatch|\bat a time\b", re.IGNORECASE),
+    "count": re.compile(r"\b\d+ (?:cameras|people|players|workers|vehicles|parts|animals|"
+                        r"faces|boxes)\b[^.]*\b(?:fps|ms)\b", re.IGNORECASE),
+    "interval": re.compile(r"\bevery \d+ (?:seconds|minutes|hours)\b", re.IGNORECASE),
+    "number_word": re.compile(r"\b(?:half a|one|two|three|four|five|six|eight|ten|twelve|"
+                              r"fifteen|twenty|twenty-five|thirty|forty|fifty|sixty|a hundred) "
+                              r"(?:seconds?|frames? per second|milliseconds)\b", re.IGNORECASE),
+    "error": re.compile(r"\berror|misclassif|\bwrong\b", re.IGNORECASE),
+    "decor": re.compile(r"-like\b|-based\b|\bis fine\b|\bvendor proposed\b|"
+                        r"something similar\b|\bsomething like an? \b", re.IGNORECASE),
+}
 _PART_WORD = re.compile(r"\b(?:" + "|".join(sorted(
     {w.rstrip("s") for g in _PARTS.values() for text in g
      for w in re.findall(r"[a-z-]+", text)} - {"and", "of", "both", "four", "end", "point",
@@ -1578,12 +2134,45 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 
 
 def object_phenomena(item: LampItem) -> set[str]:
-    """The class phenomena a pair shows, read from its text and parse (for shares and
-    tests): 'parts' (a keypoint request naming parts of its carrier), 'negation' (a no /
-    not / without phrase around the classes), 'qualifier' (classes kept apart by a
-    qualifier, or states of a named subject), 'late' (no class in the first sentence)."""
+    """The phenomena a pair shows, read from its text and parse (for shares and tests):
+    'parts' (a keypoint request naming parts of its carrier), 'negation' (a no / not /
+    without phrase around the classes), 'qualifier' (classes kept apart by a qualifier, or
+    states of a named subject), 'late' (no class in the first sentence), 'long' (4 or more
+    classes), 'kinds' (kinds after a category noun: "the kind of bird (robin, wren)"),
+    'adjective' (adjective classes of a cue such as "edge" or "pose"), 'cue' (detection or
+    segmentation in other words: "put a box around", "pixel by pixel", "Train DETR on COCO,
+    but only for"), 'batch' (a time per batch), 'count' (a count beside a speed),
+    'interval' (a capture interval), 'number_word' (a speed in number words), 'error' (an
+    error rate as the accuracy target), 'decor' (a decorated model name), 'person' (a
+    keypoint request for humans / people / body: the class is person)."""
     text, objects = item.request, [o.lower() for o in item.parse["data"]["object"]]
     found: set[str] = set()
+    model = {"speed": {"unit": "none"}, "metrics": [], "specific_model": "none",
+             **item.parse.get("model", {})}
+    if len(objects) >= 4:
+        found.add("long")
+    if len(objects) >= 2 and _KINDS_TEXT.search(text) and not (
+            item.task == "keypoint" and _PART_WORD.search(text)):
+        found.add("kinds")
+    if item.task == "classification" and objects and all(
+            o in _ADJECTIVE_CLASSES for o in objects):
+        found.add("adjective")
+    if item.task in ("detection", "segmentation") and _CUE_TEXT.search(text):
+        found.add("cue")
+    if model["speed"]["unit"] != "none" and _TRAP_TEXT["batch"].search(text):
+        found.add("batch")
+    for name in ("count", "interval", "number_word"):
+        if _TRAP_TEXT[name].search(text):
+            found.add(name)
+    if _TRAP_TEXT["error"].search(text) and any(
+            m["name"] == "accuracy" for m in model["metrics"]):
+        found.add("error")
+    if model["specific_model"] not in ("none", "") and _TRAP_TEXT["decor"].search(text):
+        found.add("decor")
+    if item.task == "keypoint" and objects == ["person"] and re.search(
+            r"\bhumans?\b|\bpeople\b|\bbody\b", text, re.IGNORECASE) and not re.search(
+            r"\bpersons?\b", text, re.IGNORECASE):
+        found.add("person")
     if item.task == "keypoint" and _PART_WORD.search(text) and \
             not any(_PART_WORD.fullmatch(o) for o in objects):
         found.add("parts")
@@ -1778,7 +2367,7 @@ def _append_sentence(key: str, parse: dict[str, Any], rng: random.Random) -> str
 _Builder = Callable[[Slots, _Pools, random.Random], tuple[str, dict[str, Any]]]
 _BUILDERS: dict[str, _Builder] = {"numbers": _numbers, "swap": _swap,
                                   "paraphrase": _paraphrase, "trap": _trap,
-                                  "classes": _classes}
+                                  "classes": _classes, "lists": _lists}
 
 
 def _norm_text(text: str) -> str:

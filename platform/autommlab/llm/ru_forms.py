@@ -34,8 +34,8 @@ ERROR_METRIC = "error"
 _NUMBER = re.compile(NUM)
 _MINUTE = re.compile(r"\bminute|\bmin\b|/\s*min\b", re.IGNORECASE)
 _HOUR = re.compile(r"\bhour|\bhr\b|/\s*h\b", re.IGNORECASE)
-_BATCH = re.compile(r"\bbatch", re.IGNORECASE)
-_ERROR = re.compile(r"\berror|misclassif", re.IGNORECASE)
+_BATCH = re.compile(r"\bbatch|\bat a time\b", re.IGNORECASE)
+_ERROR = re.compile(r"\berror|misclassif|\bwrong\b", re.IGNORECASE)
 
 
 def numbers_in(text: str) -> list[float]:
