@@ -10,15 +10,23 @@ only* (`lamp_select.jsonl`: 40 requests written after both backends were built, 
 the rules backend's tuning nor the LLM's training saw them; the holdout set cannot serve,
 since the rules backend was tuned on it) -- per key, the backend that was right more often,
 ties to rules, the deterministic one -- and then applied unchanged to the other sets, so
-the test figures are not tuned on the test set. Prints a table; writes
-benchmarks/results/ru-llm.json, including the preference to copy into
-`autommlab.understand.llm_backend.KEY_PREFERENCE`.
+the test figures are not tuned on the test set.
+
+Two ensembles are scored: `ensemble_fixed` (the key preference alone, what an http model
+gets) and `ensemble` (the shipped default with a local model): where the parses disagree on
+a key, the LLM judges the rules' value (`autommlab.llm.ru_rescore`: log-probability of its
+answer with the rules' value minus that of its own) and the rules' value is taken above a
+per-key threshold, chosen on the select set the same way (most keys right, ties to the
+lowest threshold, i.e. to rules). Prints a table; writes benchmarks/results/ru-llm.json,
+including the preference and the thresholds to copy into
+`autommlab.understand.llm_backend.KEY_PREFERENCE` / `RESCORE_THRESHOLDS`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import time
 from pathlib import Path
@@ -28,6 +36,42 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = {"select": ROOT / "tests/data/lamp_select.jsonl",
         "holdout": ROOT / "tests/data/lamp_holdout.jsonl",
         "test": ROOT / "tests/data/lamp_test.jsonl"}
+
+
+#: "ensemble": key preference + the LLM judging disagreements (`RESCORE_THRESHOLDS`);
+#: "ensemble_fixed": key preference only (what an http model gets).
+BACKENDS = ("rules", "llm", "ensemble", "ensemble_fixed")
+#: Candidate thresholds: the rules' value is taken when margin > t; +inf = never, -inf = always.
+CANDIDATES = (math.inf, *(-x / 2 for x in range(0, 21)), -math.inf)
+
+
+def judged(margins: dict[str, float], thresholds: dict[str, float]) -> dict[str, str]:
+    """Backend per disagreeing key under the judge's thresholds."""
+    return {k: "rules" if m > thresholds[k] else "llm" for k, m in margins.items()
+            if k in thresholds}
+
+
+def choose_thresholds(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Per key, the candidate threshold that gets the most select rows right; ties go to
+    the lowest threshold (the rules' value taken most often: rules are deterministic, the
+    tie rule the fixed preference uses too). Only finite thresholds are returned: -inf and
+    +inf are the fixed preference's "rules" and "llm"."""
+    from autommlab.lamp.scoring import ALL_KEYS
+
+    chosen: dict[str, float] = {}
+    for key in ALL_KEYS:
+        def right(t: float, key: str = key) -> int:
+            total = 0
+            for r in rows:
+                margin = r["margins"].get(key)
+                use_rules = r["llm"] is None or (margin is not None and margin > t)
+                total += r["keys"]["rules" if use_rules else "llm"][key]
+            return total
+        best = max(right(t) for t in CANDIDATES)
+        t = min(t for t in CANDIDATES if right(t) == best)
+        if math.isfinite(t):
+            chosen[key] = t
+    return chosen
 
 
 def main() -> None:
@@ -41,6 +85,8 @@ def main() -> None:
     from autommlab.errors import AutommlabError
     from autommlab.lamp.dataset import read_lamp_jsonl
     from autommlab.lamp.scoring import ALL_KEYS, RUScore, schema_errors, score_keys
+    from autommlab.llm.ru_prompt import parse_from_answer
+    from autommlab.llm.ru_rescore import rules_value_margins
     from autommlab.understand import get_parser
     from autommlab.understand.llm_backend import combine
     from autommlab.understand.schema import RequestConfig
@@ -51,18 +97,27 @@ def main() -> None:
     for name in args.sets:
         rows = []
         for item in read_lamp_jsonl(SETS[name]):
+            ruled = rules.parse(item.request).to_json_dict()
             started = time.perf_counter()
+            margins: dict[str, float] = {}
             try:
-                learned: Any = llm.parse(item.request).to_json_dict()
+                answer = llm.answer(item.request)
+                learned: Any = parse_from_answer(answer).to_json_dict()
                 error = ""
             except AutommlabError as exc:
                 learned, error = None, str(exc)
             seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            if learned is not None:  # the LLM judges the rules' value of every key they differ on
+                margins = rules_value_margins(llm.chat, item.request, answer, ruled)
             rows.append({"id": item.id, "task": item.task, "truth": item.parse,
-                         "rules": rules.parse(item.request).to_json_dict(), "llm": learned,
-                         "llm_error": error, "llm_seconds": seconds})
+                         "rules": ruled, "llm": learned, "llm_error": error,
+                         "llm_seconds": seconds, "margins": margins,
+                         "judge_seconds": time.perf_counter() - started})
             print(f"{name} {item.id}: {seconds:.1f} s" + (f" ERROR {error[:80]}" if error
-                                                           else ""), flush=True)
+                                                           else "")
+                  + (f" margins {json.dumps({k: round(v, 2) for k, v in margins.items()})}"
+                     if margins else ""), flush=True)
         parsed[name] = rows
 
     for rows in parsed.values():  # score each parse once
@@ -71,25 +126,31 @@ def main() -> None:
                            for b in ("rules", "llm")}
 
     preference: dict[str, str] = {}
+    thresholds: dict[str, float] = {}
     if "select" in parsed:
         for key in ALL_KEYS:
             right = {b: sum(r["keys"][b][key] for r in parsed["select"])
                      for b in ("llm", "rules")}
             preference[key] = "llm" if right["llm"] > right["rules"] else "rules"
+        thresholds = choose_thresholds(parsed["select"])
 
-    results: dict[str, Any] = {"adapter": args.adapter, "preference": preference, "sets": {}}
+    results: dict[str, Any] = {"adapter": args.adapter, "preference": preference,
+                               "thresholds": thresholds, "sets": {}}
     for name, rows in parsed.items():
         figures: dict[str, Any] = {}
-        for backend in ("rules", "llm", "ensemble"):
+        for backend in BACKENDS:
             score = RUScore()
             for row in rows:
-                if backend == "ensemble":
+                if backend.startswith("ensemble"):
                     if row["llm"] is None:
                         pred = row["rules"]
                     else:
+                        chosen = dict(preference)
+                        if backend == "ensemble":
+                            chosen.update(judged(row["margins"], thresholds))
                         pred = combine(RequestConfig.model_validate(row["llm"]),
                                        RequestConfig.model_validate(row["rules"]),
-                                       preference).to_json_dict()
+                                       chosen).to_json_dict()
                     keys = score_keys(pred, row["truth"])
                 else:
                     keys = row["keys"][backend]
@@ -97,13 +158,16 @@ def main() -> None:
             figures[backend] = score.to_dict()
         valid = [r for r in rows if r["llm"] is not None and not schema_errors(r["llm"])]
         seconds = [r["llm_seconds"] for r in rows]
+        judging = [r["judge_seconds"] for r in rows if r["margins"]]
         figures["llm_schema_valid"] = len(valid) / len(rows)
         figures["llm_p50_s"] = statistics.median(seconds)
+        figures["judged_requests"] = len(judging)
+        figures["judge_p50_s"] = statistics.median(judging) if judging else 0.0
         figures["llm_errors"] = [{"id": r["id"], "error": r["llm_error"]} for r in rows
                                  if r["llm_error"]]
         figures["llm_wrong"] = [{"id": r["id"], "wrong": wrong} for r in rows
                                 if (wrong := [k for k, ok in r["keys"]["llm"].items() if not ok])]
-        figures["rows"] = [{k: r[k] for k in ("id", "rules", "llm", "llm_error")}
+        figures["rows"] = [{k: r[k] for k in ("id", "rules", "llm", "llm_error", "margins")}
                            for r in rows]  # the parses, for analysis without re-running
         results["sets"][name] = figures
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -111,12 +175,13 @@ def main() -> None:
     print("\n| set | backend | key-level total | request-level | schema-valid |")
     print("|---|---|---:|---:|---:|")
     for name, figures in results["sets"].items():
-        for backend in ("rules", "llm", "ensemble"):
+        for backend in BACKENDS:
             f = figures[backend]
             valid = f"{figures['llm_schema_valid']:.3f}" if backend == "llm" else "1.000"
             print(f"| {name} | {backend} | {f['key_level']['total']:.4f} | "
                   f"{f['request_level']:.4f} | {valid} |")
     print(f"\nensemble preference (chosen on the select set): {json.dumps(preference)}")
+    print(f"judge thresholds (chosen on the select set): {json.dumps(thresholds)}")
     print(f"written: {args.out}")
 
 

@@ -316,6 +316,74 @@ def test_ensemble_takes_each_key_from_the_preferred_backend() -> None:
     assert merged == parsed
 
 
+class _JudgingChat(ScriptedChatModel):
+    """Scripted replies plus scripted answer scores: each answer's log-probability is looked
+    up by the task it names (a stand-in for `LocalChatModel.score_answers`)."""
+
+    def __init__(self, reply: str, scores: dict[str, float]) -> None:
+        super().__init__([reply])
+        self.scores = scores
+        self.scored: list[list[str]] = []
+
+    def score_answers(self, messages: Any, answers: list[str]) -> list[float]:
+        self.scored.append(list(answers))
+        return [self.scores[json.loads(a)["task"]] for a in answers]
+
+
+@pytest.mark.parametrize(("hybrid_score", "expected"), [(-1.0, "detection"),
+                                                        (-5.0, "segmentation")])
+def test_ensemble_lets_the_llm_judge_the_rules_value(hybrid_score: float,
+                                                     expected: str) -> None:
+    """Task threshold -3: the rules' task is taken unless the LLM finds its own answer
+    more than e^3 times likelier than the answer with the rules' task."""
+    rules = get_parser("rules")
+    truth = rules.parse(REQUEST).to_json_dict()
+    wrong = json.loads(answer_from_parse(truth))
+    wrong["task"] = "segmentation"
+    chat = _JudgingChat(json.dumps(wrong), {"segmentation": 0.0, "detection": hybrid_score})
+    ensemble = EnsembleParser(llm=LLMParser(chat=chat, fallback=None), rules=rules,
+                              preference={"model.task": "llm"},
+                              thresholds={"model.task": -3.0})
+    result = ensemble.parse(REQUEST)
+    assert result.config.model.task == expected
+    assert any("disagree on model.task" in w for w in result.warnings)
+    # one call: the LLM's own answer and the one with the rules' task, nothing else
+    assert len(chat.scored) == 1 and len(chat.scored[0]) == 2
+
+
+def test_ensemble_does_not_score_when_the_parses_agree() -> None:
+    rules = get_parser("rules")
+    truth = rules.parse(REQUEST).to_json_dict()
+    chat = _JudgingChat(answer_from_parse(truth, REQUEST), {})
+    ensemble = EnsembleParser(llm=LLMParser(chat=chat, fallback=None), rules=rules,
+                              thresholds={"model.task": -3.0, "data.object": -3.0})
+    parsed = ensemble.parse(REQUEST).to_json_dict()
+    assert all(score_keys(parsed, truth).values()) and chat.scored == []
+
+
+def test_answer_scores_are_the_teacher_forced_log_probabilities(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    """The batched, cached scoring equals scoring each answer alone with full logits,
+    also for answers of different lengths (right padding must not leak)."""
+    import torch
+
+    model = tiny_llama(smol_tokenizer, seed=1)
+    chat = LocalChatModel(LLMConfig(), model=model, tokenizer=smol_tokenizer)
+    messages = [{"role": "user", "content": "Detect forklifts at 25 FPS."}]
+    answers = ['{"task":"detection"}', '{"task":"classification","objects":["forklift"]}']
+    batched = chat.score_answers(messages, answers)
+    prompt = chat.prompt_ids(messages)
+    for answer, score in zip(answers, batched, strict=True):
+        tokens = [*smol_tokenizer(answer, add_special_tokens=False)["input_ids"],
+                  smol_tokenizer.eos_token_id]
+        with torch.inference_mode():
+            logits = model(input_ids=torch.tensor([prompt + tokens])).logits[0]
+        logp = torch.log_softmax(logits.float(), dim=-1)
+        alone = sum(float(logp[len(prompt) - 1 + i, t]) for i, t in enumerate(tokens))
+        assert score == pytest.approx(alone, abs=1e-3)
+    assert batched[0] != pytest.approx(batched[1])
+
+
 # --- http backend -----
 class _CompletionsStandIn(BaseHTTPRequestHandler):
     """A minimal OpenAI-compatible chat-completions server for tests (not a real LLM)."""

@@ -198,6 +198,43 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
                    seconds=time.perf_counter() - started, complete=complete)
 
 
+def answer_logprobs(model: Any, tokenizer: Any, prompt_ids: list[int],
+                    answers: Sequence[str]) -> list[float]:
+    """Log-probability of each answer text (then the end-of-turn token) after the prompt.
+
+    Teacher-forced and unconstrained: the model's own judgement of finished answers, as the
+    answers are tokenized for training (`sft.encode_example`). One batched forward pass over
+    the prompt's cached keys and values; the answers are right-padded, so positions match.
+    """
+    import torch
+
+    if not answers:
+        return []
+    device = next(model.parameters()).device
+    encoded = [[*tokenizer(a, add_special_tokens=False)["input_ids"], tokenizer.eos_token_id]
+               for a in answers]
+    width = max(len(e) for e in encoded)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    ids = torch.tensor([e + [pad] * (width - len(e)) for e in encoded], device=device)
+    mask = torch.tensor([[1] * len(e) + [0] * (width - len(e)) for e in encoded],
+                        device=device)
+    prompt = torch.tensor([prompt_ids], device=device)
+    with torch.inference_mode():
+        head = model(input_ids=prompt, use_cache=True, logits_to_keep=1)
+        cache = head.past_key_values
+        cache.batch_repeat_interleave(len(answers))
+        full_mask = torch.cat([torch.ones(len(answers), len(prompt_ids), dtype=mask.dtype,
+                                          device=device), mask], dim=1)
+        out = model(input_ids=ids, attention_mask=full_mask, past_key_values=cache,
+                    use_cache=True)
+        # the first answer token is predicted by the prompt's last position
+        first = torch.log_softmax(head.logits[0, -1].float(), dim=-1)[ids[:, 0]]
+        rest = torch.log_softmax(out.logits[:, :-1].float(), dim=-1)
+        picked = rest.gather(2, ids[:, 1:].unsqueeze(-1)).squeeze(-1) * mask[:, 1:]
+        totals = first + picked.sum(dim=1)
+    return [float(t) for t in totals]
+
+
 def _lookup(tokenizer: Any, prompt_text: str, generated: Sequence[int]) -> list[int]:
     """Prompt-lookup draft: the text that follows the end of the answer so far in the
     prompt, tokenised (at most `MAX_DRAFT` tokens).

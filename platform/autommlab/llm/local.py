@@ -19,7 +19,7 @@ from typing import Any
 from autommlab.errors import LLMError
 from autommlab.llm.base import ChatModel, Completion, Message
 from autommlab.llm.config import LLMConfig
-from autommlab.llm.decoding import constrained_greedy, prompt_ids
+from autommlab.llm.decoding import answer_logprobs, constrained_greedy, prompt_ids
 from autommlab.llm.source import load_base_model
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,13 @@ class LocalChatModel(ChatModel):
         return Completion(text=decoded.text, prompt_tokens=len(ids),
                           completion_tokens=len(decoded.tokens),
                           seconds=time.perf_counter() - started, model=self.description)
+
+    def score_answers(self, messages: Sequence[Message], answers: Sequence[str]) -> list[float]:
+        """The model's log-probability of each finished answer to `messages` (see
+        `decoding.answer_logprobs`); the ensemble parser uses it to judge the rules' values."""
+        ids = self.prompt_ids(messages)
+        with self._lock, _threads(self.config.threads):
+            return answer_logprobs(self.model, self.tokenizer, ids, answers)
 
 
 _CACHE: dict[LLMConfig, tuple[Any, Any]] = {}

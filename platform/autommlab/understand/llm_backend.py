@@ -39,13 +39,18 @@ class _ChatParser(Parser):
         self.chat = chat
         self.fallback = get_parser(fallback) if fallback else None
 
+    def answer(self, text: str) -> str:
+        """The model's compact answer (`autommlab.llm.ru_prompt`) to the request `text`."""
+        from autommlab.llm.ru_prompt import answer_schema, ru_messages
+
+        return self.chat.complete_json(ru_messages(text), answer_schema(text),
+                                       max_new_tokens=MAX_ANSWER_TOKENS).text
+
     def _parse(self, text: str) -> ParseResult:
-        from autommlab.llm.ru_prompt import answer_schema, parse_from_answer, ru_messages
+        from autommlab.llm.ru_prompt import parse_from_answer
 
         try:
-            completion = self.chat.complete_json(ru_messages(text), answer_schema(text),
-                                                 max_new_tokens=MAX_ANSWER_TOKENS)
-            return ParseResult(config=parse_from_answer(completion.text))
+            return ParseResult(config=parse_from_answer(self.answer(text)))
         except LLMError as exc:
             if self.fallback is None:
                 raise
@@ -100,26 +105,59 @@ KEY_PREFERENCE: dict[str, str] = {
 }
 
 
+#: Scored key -> threshold for the LLM-judged ensemble (`autommlab.llm.ru_rescore`): where
+#: the parses disagree on the key, the rules' value is taken when the LLM's log-probability
+#: of its answer with the rules' value is more than `threshold` relative to its own answer
+#: (0: only when the LLM itself finds the rules' value likelier; -3: unless it is sure by
+#: e^3). Keys not listed follow `KEY_PREFERENCE`. Chosen per key on lamp_select by
+#: `benchmarks/ru_llm.py` (it prints the table to paste here), then applied unchanged.
+RESCORE_THRESHOLDS: dict[str, float] = {"model.task": -3.5, "data.object": -7.0}
+
+
 @register_parser("ensemble")
 class EnsembleParser(Parser):
-    """LLM and rules parses combined key by key (`KEY_PREFERENCE`)."""
+    """LLM and rules parses combined key by key: where they disagree on a key listed in
+    `RESCORE_THRESHOLDS` the LLM judges the rules' value (a local model only; an http
+    model cannot score text), else the backend `KEY_PREFERENCE` names is taken."""
 
     def __init__(self, llm: Parser | None = None, rules: Parser | None = None,
-                 preference: dict[str, str] | None = None, **llm_options: Any) -> None:
+                 preference: dict[str, str] | None = None,
+                 thresholds: dict[str, float] | None = None, **llm_options: Any) -> None:
         self.rules = rules or get_parser("rules")
         self.llm = llm or LLMParser(fallback=None, **llm_options)
         self.preference = dict(KEY_PREFERENCE if preference is None else preference)
+        self.thresholds = dict(RESCORE_THRESHOLDS if thresholds is None else thresholds)
 
     def _parse(self, text: str) -> ParseResult:
+        from autommlab.llm.ru_prompt import parse_from_answer
+        from autommlab.llm.ru_rescore import rules_value_margins
+
         ruled = self.rules.parse(text)
+        judge = self.llm if isinstance(self.llm, _ChatParser) else None
+        if not self.thresholds or not hasattr(getattr(judge, "chat", None), "score_answers"):
+            judge = None
+        preference = dict(self.preference)
+        notes: list[str] = []  # the judge's decisions: what this parse was unsure about
         try:
-            learned = self.llm.parse(text)
+            if judge is not None:
+                answer = judge.answer(text)
+                learned = ParseResult(config=parse_from_answer(answer))
+                margins = rules_value_margins(judge.chat, text, answer, ruled.to_json_dict(),
+                                              self.thresholds)
+                for key, margin in margins.items():
+                    preference[key] = "rules" if margin > self.thresholds[key] else "llm"
+                    notes.append(f"the LLM and rules parses disagree on {key}; the LLM "
+                                 f"scores the rules' value {margin:+.1f} nats against its "
+                                 f"own (threshold {self.thresholds[key]:+.1f}): took the "
+                                 f"{preference[key]} value")
+            else:
+                learned = self.llm.parse(text)
         except LLMError as exc:
             ruled.fallback_reason = str(exc)
             ruled.warnings.append(f"the LLM answer was unusable ({exc}); rules parse only")
             return ruled
-        merged = combine(learned.config, ruled.config, self.preference)
-        return ParseResult(config=merged, warnings=ruled.warnings + learned.warnings)
+        merged = combine(learned.config, ruled.config, preference)
+        return ParseResult(config=merged, warnings=ruled.warnings + learned.warnings + notes)
 
 
 def combine(llm: RequestConfig, rules: RequestConfig,
