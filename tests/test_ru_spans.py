@@ -112,3 +112,68 @@ def test_a_class_written_twice_is_one_class() -> None:
               "gpu": "none", "engine": "none"}
     parse = parse_from_answer(json.dumps(answer))
     assert parse.to_json_dict()["data"]["object"] == ["daisy", "rose"]
+
+
+@pytest.mark.parametrize(("request_text", "offered", "not_offered"), [
+    ("Classify meal photos: pizza, burger, pasta, ramen.", {"burger", "pasta"},
+     {"burger pasta", "pizza burger"}),
+    ("Skin lesions as melanoma, benign keratosis or nevus.", {"benign keratosis", "nevus"},
+     {"benign keratosis or nevus", "keratosis or nevus", "keratosi"}),
+    ("Sort sourdough, baguette and rye loaves (bakery).", {"sourdough", "baguette", "rye loaf"},
+     {"sourdough baguette", "baguette and rye loaf", "loaf bakery"}),
+])
+def test_spans_stop_at_list_punctuation_and_coordinators(
+        request_text: str, offered: set[str], not_offered: set[str]) -> None:
+    """A span that runs over a comma or an "or" lets a model that lost its place in a list
+    write two classes as one ("burger pasta"); no class in the dev sets needs one."""
+    candidates = set(object_candidates(request_text))
+    assert offered <= candidates
+    assert not not_offered & candidates
+
+
+def test_classes_are_written_once_and_spelled_as_in_training(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    """`uniqueItems` over enum spans is enforced while decoding (llguidance compiles it
+    away): a random model writing 4 of 6 classes writes 4 different ones, each with the
+    tokenizer's own tokens for it (no "m" + "illion" for "million")."""
+    values = ["burger", "pasta", "million", "maize", "pizza", "ramen"]
+    schema = {"type": "object", "additionalProperties": False, "required": ["objects"],
+              "properties": {"objects": {"type": "array", "uniqueItems": True, "minItems": 4,
+                                         "maxItems": 4, "items": {"enum": values}}}}
+    canonical = {v: smol_tokenizer(v, add_special_tokens=False)["input_ids"] for v in values}
+    for seed in range(3):
+        model = tiny_llama(smol_tokenizer, seed=seed)
+        ids = prompt_ids(smol_tokenizer, [{"role": "user", "content": ", ".join(values * 3)}])
+        decoded = constrained_greedy(model, smol_tokenizer, ids, schema, 80)
+        assert decoded.complete, decoded.text
+        written = json.loads(decoded.text)["objects"]
+        assert len(set(written)) == 4
+        tokens = list(decoded.tokens)
+        for value in written:  # each value's canonical run occurs in the generated tokens
+            run = canonical[value]
+            assert any(tokens[i:i + len(run)] == run for i in range(len(tokens))), value
+
+
+def test_restrict_drops_written_values_and_odd_spellings(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    import numpy as np
+
+    from autommlab.llm.enum_items import DistinctEnumItems
+
+    values = ["burger", "pasta", "million", "maize"]
+    schema = {"properties": {"objects": {"type": "array", "uniqueItems": True,
+                                         "items": {"enum": values}}}}
+    items = DistinctEnumItems(smol_tokenizer, schema)
+
+    def token_ids(text: str) -> list[int]:
+        return smol_tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    generated = token_ids('{"objects":["burger","')
+    assert items.piece(generated[-1]).endswith('"')  # the item starts on a token boundary
+    first = {v: token_ids(v)[0] for v in values}
+    odd = [t for t in token_ids("m") if t not in first.values()]
+    allowed = np.array(sorted({*first.values(), *odd}))
+    kept = set(items.restrict(allowed, generated).tolist())
+    assert kept == {first["pasta"], first["million"], first["maize"]} - {first["burger"]}
+    # outside an array item nothing is narrowed
+    assert items.restrict(allowed, token_ids('{"objects":')).tolist() == allowed.tolist()

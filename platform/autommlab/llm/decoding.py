@@ -22,6 +22,7 @@ import numpy as np
 
 from autommlab.errors import LLMError
 from autommlab.llm.base import Message
+from autommlab.llm.enum_items import DistinctEnumItems
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,22 @@ def prompt_ids(tokenizer: Any, messages: Sequence[Message]) -> list[int]:
 
 
 def json_grammar(schema: Mapping[str, Any]) -> str:
-    """The llguidance grammar for `schema`, compact JSON (no free whitespace)."""
+    """The llguidance grammar for `schema`, compact JSON (no free whitespace).
+
+    `uniqueItems` is left out of the grammar (llguidance refuses it); `constrained_greedy`
+    enforces it on top-level arrays of enum strings (`enum_items`)."""
     from llguidance import LLMatcher
 
     return LLMatcher.grammar_from_json_schema(
-        json.dumps(schema), defaults={"whitespace_flexible": False})
+        json.dumps(_without_unique_items(schema)), defaults={"whitespace_flexible": False})
+
+
+def _without_unique_items(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {k: _without_unique_items(v) for k, v in node.items() if k != "uniqueItems"}
+    if isinstance(node, list):
+        return [_without_unique_items(v) for v in node]
+    return node
 
 
 @lru_cache(maxsize=4)
@@ -123,6 +135,7 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
     # units, the first tokens of the request's spans), so only those rows are multiplied.
     # The same argmax as the full product (a test checks the same answers).
     plain = _plain_head(model)
+    distinct = DistinctEnumItems(tokenizer, schema)  # uniqueItems, canonical spellings
 
     def choose(hidden: Any) -> int | None:
         """The allowed token with the highest logit; `hidden` is a last hidden state
@@ -131,6 +144,8 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
         ids = np.flatnonzero(allowed)
         if ids.size == 0:
             return None
+        if distinct:
+            ids = distinct.restrict(ids, generated)
         if plain is None:
             row = hidden.float().cpu().numpy()[:vocab]
             return int(ids[np.argmax(row[ids])])

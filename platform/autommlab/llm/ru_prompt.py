@@ -71,8 +71,10 @@ ANSWER_SCHEMA: dict[str, Any] = {
                  "metrics", "gpu", "engine"],
     "properties": {
         "task": {"enum": ["classification", "detection", "segmentation", "keypoint"]},
-        "objects": {"type": "array", "items": _TEXT, "maxItems": 24},
-        "datasets": {"type": "array", "items": _TEXT, "maxItems": 8},
+        # uniqueItems: a class or dataset is named once (enforced while decoding over the
+        # request's spans, `autommlab.llm.enum_items`; a repeat is dropped when parsing)
+        "objects": {"type": "array", "items": _TEXT, "maxItems": 24, "uniqueItems": True},
+        "datasets": {"type": "array", "items": _TEXT, "maxItems": 8, "uniqueItems": True},
         "model": {"anyOf": [{"type": "null"}, _TEXT]},
         "speed": _quantity(["ms", "s", "min", "h", "fps", *RATE_UNITS], batch=True),
         "flops": _quantity(["FLOPs", "MFLOPs", "GFLOPs", "TFLOPs", "PFLOPs", "EFLOPs"]),

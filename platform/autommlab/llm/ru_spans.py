@@ -32,6 +32,8 @@ _COORDINATORS = {"and", "or", "vs", "versus", "nor"}
 #: an adjective or a synonym ("facial landmarks" -> face, "human pose" -> person).
 ALWAYS_OBJECTS = ("person", "face")
 
+#: Where a list item or a sentence ends: spans stay inside these stretches.
+_SEPARATOR = re.compile(r"[,;:()\[\]{}!?\"/\n]|\.(?=\s|$)")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]|[a-z0-9]")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-.+/]*[A-Za-z0-9+]|[A-Za-z0-9]")
 #: Suffixes that make a model name an example ("a YOLOX-s-like detector" names YOLOX-s).
@@ -40,9 +42,11 @@ _LIKE = ("-like", "-style", "-based", "-ish")
 
 def _singulars(word: str) -> set[str]:
     """The word and its singular candidates ("syringes" -> syringe; WordNet's own
-    exception list says "syrinx", so plain suffix stripping is offered too)."""
+    exception list says "syrinx", so plain suffix stripping is offered too; not for
+    "-ss", "-is", "-us", which are singular: "keratosi" is no word, and a second spelling
+    of a class the model has written let it write the class twice)."""
     forms = {word, singular(word)}
-    if word.endswith("s") and len(word) > 2 and not word.endswith("ss"):
+    if word.endswith("s") and len(word) > 2 and not word.endswith(("ss", "is", "us")):
         forms.add(word[:-1])
         if word.endswith("es"):
             forms.add(word[:-2])
@@ -50,15 +54,22 @@ def _singulars(word: str) -> set[str]:
 
 
 def _word_lists(text: str) -> list[list[str]]:
-    """The request's lower-case words; and again without possessive endings when it has
-    any ("golfer's swing" -> golfer; "driver's license" stays a class as written too)."""
-    words = _WORD.findall(text.lower())
-    plain = [w.removesuffix("'s").rstrip("'") or w for w in words]
-    return [words, plain] if plain != words else [words]
+    """The lower-case words of each stretch of the request between list punctuation; and
+    again without possessive endings when it has any ("golfer's swing" -> golfer;
+    "driver's license" stays a class as written too). A span never crosses a comma,
+    bracket or sentence end: "burger, pasta" offers "burger" and "pasta", not "burger
+    pasta", which a small model took when it lost its place in a list."""
+    lists: list[list[str]] = []
+    for stretch in _SEPARATOR.split(text.lower()):
+        words = _WORD.findall(stretch)
+        plain = [w.removesuffix("'s").rstrip("'") or w for w in words]
+        lists += [words, plain] if plain != words else [words]
+    return lists
 
 
 def object_candidates(request: str) -> list[str]:
-    """Lower-case spans of up to `MAX_SPAN_WORDS` words, with singular forms of the last
+    """Lower-case spans of up to `MAX_SPAN_WORDS` words (no coordinator inside: no class
+    in the dev sets or 22,702 generated labels has one), with singular forms of the last
     word (or of every word: "faces with masks" -> "face with mask") and hyphens read as
     spaces ("cloud-shadow" -> "cloud shadow"), plus `ALWAYS_OBJECTS`. Sorted."""
     found: set[str] = set(ALWAYS_OBJECTS)
@@ -66,6 +77,8 @@ def object_candidates(request: str) -> list[str]:
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + MAX_SPAN_WORDS) + 1):
                 span = words[start:end]
+                if _COORDINATORS.intersection(span):
+                    break  # "benign keratosis or nevus" is two classes, never one
                 head = span[:-1]
                 for last in _singulars(span[-1]):
                     found.add(" ".join([*head, last]))
