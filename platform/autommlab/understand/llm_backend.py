@@ -10,7 +10,9 @@ the rules parser, and the result says so in `fallback_reason` and its warnings.
 
 `ensemble`: both parsers, combined key by key. For each scored key the backend that was
 more often right on a selection set neither backend saw (`KEY_PREFERENCE`, measured with
-`benchmarks/ru_llm.py`, see docs/llm.md) is taken; the rules parse is used whole when the
+`benchmarks/ru_llm.py`, see docs/llm.md) is taken, except that with a local model the LLM
+judges the rules' value of the task and the objects where the two disagree
+(`RESCORE_THRESHOLDS`, `autommlab.llm.ru_rescore`); the rules parse is used whole when the
 LLM's answer is unusable.
 """
 
@@ -94,9 +96,9 @@ class HTTPParser(_ChatParser):
 
 #: Scored key -> the backend trusted for it in the ensemble, chosen per key on
 #: tests/data/lamp_select.jsonl (written after both backends, seen by neither) with
-#: `benchmarks/ru_llm.py`: with the shipped adapter (v3: answer format v2, span-constrained
-#: copies, 200 + 120 steps) the LLM is right more often on objects and on the task (rules
-#: win or tie every other key). Applied unchanged to lamp_test: see docs/llm.md.
+#: `benchmarks/ru_llm.py`: with the shipped adapter (v6; the same choice with v3 and v5)
+#: the LLM is right more often on objects and on the task (rules win or tie every other
+#: key). Applied unchanged to lamp_test: see docs/llm.md.
 #: Re-run the benchmark after training a new adapter; it prints the table to paste here.
 KEY_PREFERENCE: dict[str, str] = {
     "model.task": "llm", "model.specific_model": "rules", "model.speed": "rules",
@@ -108,10 +110,12 @@ KEY_PREFERENCE: dict[str, str] = {
 #: Scored key -> threshold for the LLM-judged ensemble (`autommlab.llm.ru_rescore`): where
 #: the parses disagree on the key, the rules' value is taken when the LLM's log-probability
 #: of its answer with the rules' value is more than `threshold` relative to its own answer
-#: (0: only when the LLM itself finds the rules' value likelier; -3: unless it is sure by
-#: e^3). Keys not listed follow `KEY_PREFERENCE`. Chosen per key on lamp_select by
-#: `benchmarks/ru_llm.py` (it prints the table to paste here), then applied unchanged.
-RESCORE_THRESHOLDS: dict[str, float] = {"model.task": -3.5, "data.object": -7.0}
+#: (0: only when the LLM itself finds the rules' value likelier; -3: unless it finds its
+#: own e^3 times likelier). Keys not listed follow `KEY_PREFERENCE`. Chosen per key on
+#: lamp_select by `benchmarks/ru_llm.py` for the shipped adapter (v6; it prints the table
+#: to paste here), then applied unchanged: the rules' classes only where the LLM finds them
+#: likelier than its own, the rules' task unless the LLM finds its own e^6.5 times likelier.
+RESCORE_THRESHOLDS: dict[str, float] = {"model.task": -6.5, "data.object": 0.0}
 
 
 @register_parser("ensemble")
