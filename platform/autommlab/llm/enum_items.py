@@ -43,9 +43,10 @@ class DistinctEnumItems:
                 prop, Mapping) else None
             if (prop.get("type") == "array" and prop.get("uniqueItems") and values
                     and all(_plain(v) for v in values)):
-                self.arrays[key] = {
-                    v: tuple(tokenizer(v, add_special_tokens=False)["input_ids"])
-                    for v in values}
+                # one batched call: a request offers ~150 spans (per-value calls were 30 ms)
+                encoded = tokenizer(list(values), add_special_tokens=False)["input_ids"]
+                self.arrays[key] = {v: tuple(ids) for v, ids in zip(values, encoded,
+                                                                    strict=True)}
         self._pieces: dict[int, str] = {}
 
     def __bool__(self) -> bool:
