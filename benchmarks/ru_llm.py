@@ -45,12 +45,6 @@ BACKENDS = ("rules", "llm", "ensemble", "ensemble_fixed")
 CANDIDATES = (math.inf, *(-x / 2 for x in range(0, 21)), -math.inf)
 
 
-def judged(margins: dict[str, float], thresholds: dict[str, float]) -> dict[str, str]:
-    """Backend per disagreeing key under the judge's thresholds."""
-    return {k: "rules" if m > thresholds[k] else "llm" for k, m in margins.items()
-            if k in thresholds}
-
-
 def choose_thresholds(rows: list[dict[str, Any]]) -> dict[str, float]:
     """Per key, the candidate threshold that gets the most select rows right; ties go to
     the lowest threshold (the rules' value taken most often: rules are deterministic, the
@@ -86,7 +80,7 @@ def main() -> None:
     from autommlab.lamp.dataset import read_lamp_jsonl
     from autommlab.lamp.scoring import ALL_KEYS, RUScore, schema_errors, score_keys
     from autommlab.llm.ru_prompt import parse_from_answer
-    from autommlab.llm.ru_rescore import rules_value_margins
+    from autommlab.llm.ru_rescore import judged_backends, rules_value_margins
     from autommlab.understand import get_parser
     from autommlab.understand.llm_backend import combine
     from autommlab.understand.schema import RequestConfig
@@ -147,7 +141,7 @@ def main() -> None:
                     else:
                         chosen = dict(preference)
                         if backend == "ensemble":
-                            chosen.update(judged(row["margins"], thresholds))
+                            chosen.update(judged_backends(row["margins"], thresholds))
                         pred = combine(RequestConfig.model_validate(row["llm"]),
                                        RequestConfig.model_validate(row["rules"]),
                                        chosen).to_json_dict()

@@ -43,6 +43,12 @@ def prompt_ids(tokenizer: Any, messages: Sequence[Message]) -> list[int]:
     return list(enc["input_ids"])
 
 
+def answer_ids(tokenizer: Any, answer: str) -> list[int]:
+    """An answer's tokens as the model learns and is scored on them: the text, then the
+    end-of-turn token (`sft.encode_example`, `answer_logprobs`)."""
+    return [*tokenizer(answer, add_special_tokens=False)["input_ids"], tokenizer.eos_token_id]
+
+
 def json_grammar(schema: Mapping[str, Any]) -> str:
     """The llguidance grammar for `schema`, compact JSON (no free whitespace).
 
@@ -218,7 +224,7 @@ def answer_logprobs(model: Any, tokenizer: Any, prompt_ids: list[int],
     """Log-probability of each answer text (then the end-of-turn token) after the prompt.
 
     Teacher-forced and unconstrained: the model's own judgement of finished answers, as the
-    answers are tokenized for training (`sft.encode_example`). One batched forward pass over
+    answers are tokenized for training (`answer_ids`). One batched forward pass over
     the prompt's cached keys and values; the answers are right-padded, so positions match.
     """
     import torch
@@ -226,8 +232,7 @@ def answer_logprobs(model: Any, tokenizer: Any, prompt_ids: list[int],
     if not answers:
         return []
     device = next(model.parameters()).device
-    encoded = [[*tokenizer(a, add_special_tokens=False)["input_ids"], tokenizer.eos_token_id]
-               for a in answers]
+    encoded = [answer_ids(tokenizer, a) for a in answers]
     width = max(len(e) for e in encoded)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     ids = torch.tensor([e + [pad] * (width - len(e)) for e in encoded], device=device)

@@ -54,3 +54,11 @@ def rules_value_margins(chat: Any, request: str, llm_answer_text: str,
     hybrids = [_dump({**mine, ANSWER_KEYS[k]: theirs[ANSWER_KEYS[k]]}) for k in differ]
     scores = chat.score_answers(ru_messages(request), [_dump(mine), *hybrids])
     return {k: scores[i + 1] - scores[0] for i, k in enumerate(differ)}
+
+
+def judged_backends(margins: Mapping[str, float],
+                    thresholds: Mapping[str, float]) -> dict[str, str]:
+    """The backend ("rules" or "llm") the judge picks for each disagreeing key that has a
+    threshold: the rules' value when its margin is above the threshold."""
+    return {k: "rules" if m > thresholds[k] else "llm" for k, m in margins.items()
+            if k in thresholds}

@@ -26,7 +26,7 @@ from typing import Any
 from autommlab.errors import LLMError
 from autommlab.llm.base import ChatExample
 from autommlab.llm.config import LLMConfig
-from autommlab.llm.decoding import prompt_ids
+from autommlab.llm.decoding import answer_ids, prompt_ids
 from autommlab.llm.source import load_base_model
 from autommlab.store.local import swap_in
 
@@ -97,8 +97,7 @@ def data_hash(examples: Sequence[ChatExample]) -> str:
 def encode_example(tokenizer: Any, example: ChatExample) -> tuple[list[int], list[int]]:
     """Token ids and labels: the prompt (masked) then the answer and end-of-turn token."""
     prompt = prompt_ids(tokenizer, example.messages)
-    answer = tokenizer(example.answer, add_special_tokens=False)["input_ids"]
-    answer = [*answer, tokenizer.eos_token_id]
+    answer = answer_ids(tokenizer, example.answer)
     return prompt + answer, [IGNORE_INDEX] * len(prompt) + answer
 
 

@@ -134,7 +134,7 @@ class EnsembleParser(Parser):
 
     def _parse(self, text: str) -> ParseResult:
         from autommlab.llm.ru_prompt import parse_from_answer
-        from autommlab.llm.ru_rescore import rules_value_margins
+        from autommlab.llm.ru_rescore import judged_backends, rules_value_margins
 
         ruled = self.rules.parse(text)
         judge = self.llm if isinstance(self.llm, _ChatParser) else None
@@ -148,8 +148,8 @@ class EnsembleParser(Parser):
                 learned = ParseResult(config=parse_from_answer(answer))
                 margins = rules_value_margins(judge.chat, text, answer, ruled.to_json_dict(),
                                               self.thresholds)
+                preference.update(judged_backends(margins, self.thresholds))
                 for key, margin in margins.items():
-                    preference[key] = "rules" if margin > self.thresholds[key] else "llm"
                     notes.append(f"the LLM and rules parses disagree on {key}; the LLM "
                                  f"scores the rules' value {margin:+.1f} nats against its "
                                  f"own (threshold {self.thresholds[key]:+.1f}): took the "
