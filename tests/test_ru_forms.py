@@ -45,6 +45,14 @@ def test_numbers_are_read_as_users_write_them() -> None:
      {"value": 2, "unit": "s", "batch": 8}),
     ("Slag segmentation, 14,400 images per hour, on an NVIDIA L4 GPU.",
      {"value": 4, "unit": "fps"}, {"value": 14400, "unit": "/h"}),
+    # the per-image figure equals another number (the batch size, a device's name): a
+    # batch time all the same; the direct form here taught the model to copy the size
+    ("Mask2Former, 4 seconds per batch of 2.", {"value": 2, "unit": "s"},
+     {"value": 4, "unit": "s", "batch": 2}),
+    ("A batch of 2 frames within 10 ms on a Raspberry Pi 5.", {"value": 5, "unit": "ms"},
+     {"value": 10, "unit": "ms", "batch": 2}),
+    ("A batch of 4 frames in 240 ms, so 60 ms per frame.", {"value": 60, "unit": "ms"},
+     {"value": 60, "unit": "ms"}),
     # the figure itself is written: the direct form, whatever else the text says
     ("At least 10 fps; that is 600 frames a minute.", {"value": 10, "unit": "fps"},
      {"value": 10, "unit": "fps"}),
