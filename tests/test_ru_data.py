@@ -131,7 +131,7 @@ def test_tasks_balanced_and_every_kind_a_real_share(generated):
     assert max(tasks.values()) - min(tasks.values()) <= 1
     kinds = Counter(variation_kind(i) for i in made)
     assert set(kinds) == set(KINDS) - {"original"}
-    assert min(kinds.values()) >= 0.1 * len(made)
+    assert min(kinds.values()) >= 0.07 * len(made)
 
 
 # --- renderers: each phrase states exactly its value ---------------------------------------
@@ -260,8 +260,8 @@ def test_no_generic_words_or_joints_as_classes(generated):
         assert not _GENERIC & set(objects), item
         if item.task == "keypoint" and variation_kind(item) != "original":
             assert not any(_JOINTS.fullmatch(o) for o in objects), item
-    joints = [i for i in generated if i.task == "keypoint" and variation_kind(i) == "trap"
-              and _JOINTS.search(i.request)]
+    joints = [i for i in generated if i.task == "keypoint"
+              and variation_kind(i) in ("trap", "focus") and _JOINTS.search(i.request)]
     assert len(joints) >= 5
 
 
@@ -291,7 +291,7 @@ def test_each_class_phenomenon_is_a_real_share(generated):
 def test_object_phenomena_reads_text_and_parse():
     cases = [
         ("keypoint", "Keypoints of cars (wheels, headlights, mirrors), 20 ms.", ["car"],
-         {"parts"}),
+         {"parts", "carrier_points"}),
         ("classification", "Crack or no crack? Classify concrete patches.", ["crack", "no crack"],
          {"negation"}),
         ("detection", "Find ripe and unripe tomatoes on the vine.", ["ripe tomato",
@@ -310,7 +310,7 @@ def test_object_phenomena_reads_text_and_parse():
 def test_keypoint_parts_are_never_the_classes(classes_items):
     parts = [i for i in classes_items if i.task == "keypoint" and "parts" in
              object_phenomena(i)]
-    assert len(parts) >= 30
+    assert len(parts) >= 22  # 'classes' is 8.5% of a build since the 'focus' kind
     groups = set()
     for item in parts:
         objects = item.parse["data"]["object"]
@@ -321,7 +321,8 @@ def test_keypoint_parts_are_never_the_classes(classes_items):
         part_words = {w.removesuffix("s") for w in re.findall(r"[a-z-]+", named[0])}
         assert not part_words & {o.removesuffix("s") for o in objects}, item
         groups.add(group)
-    assert len(groups & set(ru_data._THING_CARRIERS)) >= 3, groups  # things, not only creatures
+    # things, not only creatures (the 'focus' kind adds shoes, chairs, bottles, ...)
+    assert len(groups & set(ru_data._THING_CARRIERS)) >= 2, groups
 
 
 def test_negation_words_are_classes_only_as_written(classes_items):
@@ -507,7 +508,7 @@ def test_new_phenomena_exist_schema_valid_and_round_trip(hard_set):
 
 def test_long_lists_label_every_class_also_prefixes(hard_set):
     longs = _with(hard_set, "long", ("lists",))
-    assert len(longs) >= 0.08 * len(hard_set)
+    assert len(longs) >= 0.06 * len(hard_set)  # 'lists' is 15.5% since the 'focus' kind
     prefixed = 0
     for item in longs:
         objects = item.parse["data"]["object"]
@@ -565,7 +566,8 @@ def test_speed_traps_label_the_requirement_only(hard_set):
         speed = item.parse["model"]["speed"]
         m = re.search(r"every (\d+) (seconds|minutes|hours)", item.request)
         assert not (speed["unit"] in ("s", "min", "h") and speed["value"] == int(m.group(1))) \
-            or re.search(r"per (?:image|photo|frame|picture)", item.request), item
+            or re.search(r"per (?:image|photo|frame|picture)|[Ee]ach (?:image|photo|frame|picture)",
+                         item.request), item
     words = {"half a second": ("s", 0.5), "one second": ("s", 1), "two frames per second":
              ("fps", 2), "five seconds": ("s", 5), "ten frames per second": ("fps", 10)}
     for item in _with(hard_set, "number_word", ("trap",)):
@@ -599,3 +601,168 @@ def test_decorated_model_names_are_the_bare_name(hard_set):
 def test_human_people_body_keypoints_are_person(hard_set):
     for item in _with(hard_set, "person", ("lists",)):
         assert item.parse["data"]["object"] == ["person"], item
+
+
+# --- the 'focus' kind: batch wordings, counts beside speeds, error wordings, shared and
+# relaxed metrics, style labels, keypoint carriers, annotation nouns, budgets, capture
+# devices, shared head nouns ----------------------------------------------------------------
+
+_FOCUS = ("batch_form", "count_speed", "error_form", "shared_metric", "relaxed_metric",
+          "style_classes", "carrier_points", "annotation_noun", "budget_pair", "capture_device",
+          "shared_head")
+
+
+@pytest.fixture(scope="module")
+def focus_items(seeds):
+    return [i for i in generate_ru_pairs(seeds, 1600, seed=13) if variation_kind(i) == "focus"]
+
+
+def _focus(items, name):
+    found = [i for i in items if name in object_phenomena(i)]
+    assert len(found) >= 5, (name, len(found))
+    return found
+
+
+def test_focus_kind_is_a_real_share_and_round_trips(focus_items):
+    from autommlab.llm.ru_prompt import answer_from_parse, parse_from_answer
+
+    assert len(focus_items) >= 0.15 * 1600
+    assert set(_FOCUS) <= set(ru_data.PHENOMENA)
+    for name in _FOCUS:
+        _focus(focus_items, name)
+    for item in focus_items:
+        assert schema_errors(item.parse) == [], item
+        back = parse_from_answer(answer_from_parse(item.parse, item.request))
+        back = back.model_dump(by_alias=True) if hasattr(back, "model_dump") else back
+        assert all(score_keys(back, item.parse).values()), item
+
+
+def test_focus_batch_wordings_get_the_batch_form(focus_items):
+    from autommlab.llm.ru_prompt import answer_from_parse
+
+    worded = [i for i in focus_items if i.parse["model"]["speed"]["unit"] in ("ms", "s")
+              and ru_data._BATCH_TIME_TEXT.search(i.request)]
+    assert len(worded) >= 20
+    batch = [json.loads(answer_from_parse(i.parse, i.request))["speed"] for i in worded]
+    assert sum("batch" in b for b in batch) >= 0.95 * len(worded)
+    sizes = Counter()
+    for item, b in zip(worded, batch, strict=True):
+        if "batch" in b:
+            per = item.parse["model"]["speed"]["value"]
+            assert b["value"] == pytest.approx(per * b["batch"]), item
+            assert 2 <= b["batch"] <= 64, item
+            sizes[b["batch"]] += 1
+    assert len(sizes) >= 10  # batch sizes vary, not only powers of two
+
+
+def test_focus_counts_beside_a_speed_are_no_speed(focus_items):
+    for item in _focus(focus_items, "count_speed"):
+        speed = item.parse["model"]["speed"]
+        assert speed["unit"] in ("fps", "ms"), item
+        value = ru_data._fmt(speed["value"])
+        assert re.search(rf"(?<![\d.]){value} ?(?:fps|FPS|ms|frames per second)", item.request), \
+            item
+
+
+def test_focus_error_wordings_become_the_error_form(focus_items):
+    from autommlab.llm.ru_forms import to_parse_metric, written_metric
+
+    for item in _focus(focus_items, "error_form"):
+        assert re.search(r"error|wrong|misclassif", item.request, re.I), item
+        accuracy = [m for m in item.parse["model"]["metrics"] if m["name"] == "accuracy"]
+        written = written_metric(item.request, accuracy[0])
+        assert written["name"] == "error", item
+        assert to_parse_metric(written)["value"] == pytest.approx(accuracy[0]["value"])
+        assert re.search(rf"(?<![\d.]){ru_data._fmt(written['value'] * 100)}(?![\d])",
+                         item.request), item
+    assert not re.search(r"per 1000|per 1,000", " ".join(i.request for i in focus_items))
+
+
+def test_focus_shared_targets_give_one_entry_per_metric(focus_items):
+    for item in _focus(focus_items, "shared_metric"):
+        metrics = item.parse["model"]["metrics"]
+        names = [m["name"] for m in metrics]
+        assert len(names) == len(set(names)) >= 2, item
+        assert len({m["value"] for m in metrics}) == 1, item
+
+
+def test_focus_relaxed_metrics_are_not_required(focus_items):
+    canonical = {v.lower(): k for k, v in ru_data._RELAXED_NAMES.items()}
+    relaxed = re.compile(r"(?:\b|^)([\w-]+) (?:can be lower|matters less|is not a priority|"
+                         r"doesn't matter much|is nice to have|is secondary)|(?:care (?:much )?"
+                         r"about|[Ii]gnore|particular) ([\w-]+)")
+    checked = 0
+    for item in _focus(focus_items, "relaxed_metric"):
+        for m in relaxed.finditer(item.request):
+            name = canonical.get((m.group(1) or m.group(2)).lower())
+            if name:
+                assert name not in {x["name"] for x in item.parse["model"]["metrics"]}, item
+                checked += 1
+    assert checked >= 5
+
+
+def test_focus_style_labels_are_classification_classes(focus_items):
+    for item in _focus(focus_items, "style_classes"):
+        assert item.task == "classification", item
+        objects = item.parse["data"]["object"]
+        assert len(objects) >= 3 and all(o in item.request for o in objects), item
+
+
+def test_focus_keypoint_carrier_is_the_object_not_its_points(focus_items):
+    for item in _focus(focus_items, "carrier_points"):
+        objects = item.parse["data"]["object"]
+        assert len(objects) == 1 and objects[0] in ru_data._CARRIER_POINTS, item
+        points = {p for group in ru_data._CARRIER_POINTS[objects[0]] for p in group.split(", ")}
+        assert not points & set(objects), item
+
+
+def test_focus_annotation_nouns_are_not_part_of_the_class(focus_items):
+    for item in _focus(focus_items, "annotation_noun"):
+        assert item.task in ("detection", "segmentation"), item
+        for obj in item.parse["data"]["object"]:
+            assert not re.search(r"\b(?:box|boxes|mask|masks|outline|polygon)s?$", obj), item
+        box = re.search(r"\bbox(?:es)?\b", item.request)
+        assert (item.task == "detection") == bool(box) or item.task == "segmentation", item
+
+
+def test_focus_parameters_and_flops_keep_their_units(focus_items):
+    flops_words = {"MFLOPs": r"(?:MFLOPS?|M FLOPs|million FLOPs)",
+                   "GFLOPs": r"(?:GFLOPS?|G FLOPs|billion FLOPs|B FLOPs)",
+                   "TFLOPs": r"(?:TFLOPs|trillion FLOPs)"}
+    params_words = {"K": r"\s?(?:K|k|thousand)", "M": r"\s?(?:M|million)",
+                    "B": r"\s?(?:B|billion)"}
+    checked = 0
+    for item in _focus(focus_items, "budget_pair"):
+        model = item.parse["model"]
+        # the pair in one phrase (other items state them in separate renderer sentences)
+        if not any("FLOP" in c and "param" in c for c in re.split(r"\.\s|\n", item.request)):
+            continue
+        checked += 1
+        f, p = model["flops"], model["parameters"]
+        assert re.search(rf"(?<![\d.]){ru_data._fmt(f['value'])}\s?{flops_words[f['unit']]}",
+                         item.request), item
+        assert re.search(rf"(?<![\d.]){ru_data._fmt(p['value'])}{params_words[p['unit']]} "
+                         r"param", item.request), item
+    assert checked >= 5
+
+
+def test_focus_capture_devices_are_no_deployment_target(focus_items):
+    # the deployment phrases the generator writes; without one the hardware is unstated
+    stated = [p for entries in ru_data._HW.values() for loc, noun, _ in entries
+              for p in (loc, noun)] + [loc for loc, _ in ru_data._NO_GPU_HW]
+    unstated = 0
+    for item in _focus(focus_items, "capture_device"):
+        if not any(p in item.request for p in stated):
+            assert item.parse["deploy"]["gpu"] == "none", item
+            unstated += 1
+    assert unstated >= 3
+
+
+def test_focus_shared_head_nouns_go_to_every_class(focus_items):
+    for item in _focus(focus_items, "shared_head"):
+        objects = item.parse["data"]["object"]
+        heads = {o.rsplit(" ", 1)[1] for o in objects}
+        assert len(heads) == 1 and len(objects) >= 2, item
+        head = heads.pop()
+        assert ru_data._plural(head) in item.request, item
+        assert all(o.split(" ", 1)[0] in item.request for o in objects), item
