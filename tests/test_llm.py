@@ -30,6 +30,7 @@ from autommlab.llm.ru_prompt import (
     answer_schema,
     parse_from_answer,
     ru_example,
+    ru_messages,
 )
 from autommlab.llm.sft import IGNORE_INDEX, SFTConfig, encode_example, train_lora
 from autommlab.understand import get_parser
@@ -144,6 +145,41 @@ def test_allowed_rows_of_the_output_matrix_give_the_full_logits_answer(
         assert full.complete
         for decoded in sparse:
             assert decoded.tokens == full.tokens
+
+
+def test_prompt_cache_reuses_the_shared_prefix_and_keeps_the_answers(
+        smol_tokenizer: Any) -> None:  # noqa: F811
+    """The chat markup and system message shared by RU prompts are computed once; each
+    answer is token for token (and pass for pass) the one decoded from scratch, and the
+    judge's scores of the prompt just decoded equal those of a cold model within 1e-3."""
+    from autommlab.llm import decoding
+    from autommlab.llm.prompt_cache import PromptCache
+
+    model = tiny_llama(smol_tokenizer, seed=2)
+    requests = ["Detect forklifts and pallets at 25 FPS on a Jetson.",
+                "Segment cracks in concrete, under 5M parameters.",
+                "Classify apples as ripe or unripe, accuracy 95%."]
+    cache = PromptCache()
+    previous: list[int] = []
+    for request in requests:
+        ids = decoding.prompt_ids(smol_tokenizer, ru_messages(request))
+        reused, _ = cache.take(ids)
+        assert reused == next((i for i, (a, b) in enumerate(zip(ids, previous, strict=False))
+                              if a != b), 0)
+        previous = ids
+        cold = constrained_greedy(model, smol_tokenizer, ids, answer_schema(request), 200)
+        warm = constrained_greedy(model, smol_tokenizer, ids, answer_schema(request), 200,
+                                  prompt_cache=cache)
+        assert warm.tokens == cold.tokens and warm.forward_passes == cold.forward_passes
+    assert reused >= 30  # the system message and chat markup
+    answers = ['{"task":"detection"}', '{"task":"segmentation","objects":["crack"]}']
+    messages = ru_messages(requests[0])
+    warm_chat = LocalChatModel(LLMConfig(), model=model, tokenizer=smol_tokenizer)
+    warm_chat.complete_json(messages, answer_schema(requests[0]), max_new_tokens=200)
+    assert warm_chat._prompt_cache.take(warm_chat.prompt_ids(messages))[0] > 0
+    cold_chat = LocalChatModel(LLMConfig(), model=model, tokenizer=smol_tokenizer)
+    assert warm_chat.score_answers(messages, answers) == pytest.approx(
+        cold_chat.score_answers(messages, answers), abs=1e-3)
 
 
 def test_prompt_lookup_drafts_continue_the_words_of_the_prompt(

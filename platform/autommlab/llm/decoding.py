@@ -23,6 +23,7 @@ import numpy as np
 from autommlab.errors import LLMError
 from autommlab.llm.base import Message
 from autommlab.llm.enum_items import DistinctEnumItems
+from autommlab.llm.prompt_cache import PromptCache
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def _plain_head(model: Any) -> tuple[Any, Any] | None:
 
 def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
                        schema: Mapping[str, Any], max_new_tokens: int, *,
-                       draft: bool = False) -> Decoded:
+                       draft: bool = False, prompt_cache: PromptCache | None = None
+                       ) -> Decoded:
     """Decode greedily from `prompt_ids` under `schema`; stops at the end of the document.
 
     Two things cut the number of forward passes (the cost of a CPU parse):
@@ -114,6 +116,9 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
       only where it is the model's own greedy choice, so the answer is the one plain
       greedy decoding gives, in fewer passes. Rejected draft tokens are cut from the KV
       cache.
+
+    With a `prompt_cache` the prompt's prefix shared with the previous prompt is not
+    computed again, and this prompt's keys and values are kept for the next one.
     """
     import torch
     from llguidance import LLMatcher
@@ -125,13 +130,13 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
     vocab = model.config.vocab_size
     eos = tokenizer.eos_token_id
     generated: list[int] = []
-    pending = list(prompt_ids)
+    reused, past = prompt_cache.take(prompt_ids) if prompt_cache is not None else (0, None)
+    pending = list(prompt_ids[reused:])
     forced = matcher.compute_ff_tokens()
     if forced:
         matcher.consume_tokens(forced)
         generated += forced
         pending += forced
-    past = None
     passes = 0
     chose_last = False  # the last token was the model's choice (drafts follow those only)
     device = next(model.parameters()).device
@@ -180,6 +185,8 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
                 rows = out.last_hidden_state[0, -(len(guess) + 1):]
             passes += 1
             past = out.past_key_values
+            if passes == 1 and prompt_cache is not None:
+                prompt_cache.keep(prompt_ids, past)
             kept = len(pending)  # tokens of `feed` whose KV stays in the cache
             pending = []
             stop = False
@@ -220,12 +227,14 @@ def constrained_greedy(model: Any, tokenizer: Any, prompt_ids: list[int],
 
 
 def answer_logprobs(model: Any, tokenizer: Any, prompt_ids: list[int],
-                    answers: Sequence[str]) -> list[float]:
+                    answers: Sequence[str], *, prompt_cache: PromptCache | None = None
+                    ) -> list[float]:
     """Log-probability of each answer text (then the end-of-turn token) after the prompt.
 
     Teacher-forced and unconstrained: the model's own judgement of finished answers, as the
     answers are tokenized for training (`answer_ids`). One batched forward pass over
     the prompt's cached keys and values; the answers are right-padded, so positions match.
+    A `prompt_cache` holding this prompt (the one just decoded) saves computing it again.
     """
     import torch
 
@@ -238,9 +247,11 @@ def answer_logprobs(model: Any, tokenizer: Any, prompt_ids: list[int],
     ids = torch.tensor([e + [pad] * (width - len(e)) for e in encoded], device=device)
     mask = torch.tensor([[1] * len(e) + [0] * (width - len(e)) for e in encoded],
                         device=device)
-    prompt = torch.tensor([prompt_ids], device=device)
+    reused, past = prompt_cache.take(prompt_ids) if prompt_cache is not None else (0, None)
+    prompt = torch.tensor([prompt_ids[reused:]], device=device)
     with torch.inference_mode():
-        head = model(input_ids=prompt, use_cache=True, logits_to_keep=1)
+        head = model(input_ids=prompt, past_key_values=past, use_cache=True,
+                     logits_to_keep=1)
         cache = head.past_key_values
         cache.batch_repeat_interleave(len(answers))
         full_mask = torch.cat([torch.ones(len(answers), len(prompt_ids), dtype=mask.dtype,

@@ -20,6 +20,7 @@ from autommlab.errors import LLMError
 from autommlab.llm.base import ChatModel, Completion, Message
 from autommlab.llm.config import LLMConfig
 from autommlab.llm.decoding import answer_logprobs, constrained_greedy, prompt_ids
+from autommlab.llm.prompt_cache import PromptCache
 from autommlab.llm.source import load_base_model
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class LocalChatModel(ChatModel):
                  tokenizer: Any = None) -> None:
         self.config = config or LLMConfig.from_env()
         self._lock = threading.Lock()  # one generation at a time per loaded model
+        self._prompt_cache = PromptCache()  # used under the lock
         if model is not None and tokenizer is not None:
             self.model, self.tokenizer = model, tokenizer  # an in-memory model (tests, SFT eval)
         else:
@@ -69,7 +71,8 @@ class LocalChatModel(ChatModel):
         started = time.perf_counter()
         with self._lock, _threads(self.config.threads):
             decoded = constrained_greedy(self.model, self.tokenizer, ids, schema, limit,
-                                         draft=self.config.draft)
+                                         draft=self.config.draft,
+                                         prompt_cache=self._prompt_cache)
         if not decoded.complete:
             raise LLMError(f"the model's answer did not finish within {limit} tokens: "
                            f"{decoded.text[:200]!r}")
@@ -82,7 +85,8 @@ class LocalChatModel(ChatModel):
         `decoding.answer_logprobs`); the ensemble parser uses it to judge the rules' values."""
         ids = self.prompt_ids(messages)
         with self._lock, _threads(self.config.threads):
-            return answer_logprobs(self.model, self.tokenizer, ids, answers)
+            return answer_logprobs(self.model, self.tokenizer, ids, answers,
+                                   prompt_cache=self._prompt_cache)
 
 
 _CACHE: dict[LLMConfig, tuple[Any, Any]] = {}
