@@ -26,6 +26,15 @@ from autommlab.llm.ru_data import (
     render_speed,
     variation_kind,
 )
+from autommlab.llm.ru_data.classes import _STATE_SUBJECTS
+from autommlab.llm.ru_data.focus_render import _CARRIER_POINTS, _RELAXED_NAMES
+from autommlab.llm.ru_data.intros import _PARTS, _THING_CARRIERS, _distributed, _parts_group
+from autommlab.llm.ru_data.lists import _KINDS_OF
+from autommlab.llm.ru_data.phenomena import _BATCH_TIME_TEXT
+from autommlab.llm.ru_data.registry import _BUILDERS
+from autommlab.llm.ru_data.render import _HW, _NO_GPU_HW
+from autommlab.llm.ru_data.seed_edit import _swap_objects
+from autommlab.llm.ru_data.text import _fmt, _plural
 from autommlab.understand import get_parser
 from autommlab.understand.schema import schema_errors
 
@@ -83,6 +92,11 @@ def test_module_is_pure_data_work():
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
+
+
+def test_every_slot_built_kind_is_registered():
+    # seed_edit edits seed text (its own shape) and original is the seeds: no builders
+    assert set(_BUILDERS) == set(KINDS) - {"original", "seed_edit"}
 
 # --- generation ---------------------------------------------------------------------------
 
@@ -192,7 +206,7 @@ def test_real_time_without_a_number_is_no_figure(seed, parse):
 
 
 def test_plural_only_where_certain():
-    plural = ru_data._plural
+    plural = _plural
     assert plural("person") == "people" and plural("golden retriever") == "golden retrievers"
     assert plural("knife") == "knives" and plural("battery") == "batteries"
     assert plural("box") == "boxes" and plural("t-shirt") == "t-shirts"
@@ -202,7 +216,7 @@ def test_plural_only_where_certain():
 
 
 def test_object_swap_edits_only_located_spans():
-    swap = ru_data._swap_objects
+    swap = _swap_objects
     assert swap("Detect cars and buses in dashcam frames.", ["car", "bus"],
                 ["truck", "person"]) == "Detect trucks and people in dashcam frames."
     assert swap("Is it an apple or a pear?", ["apple", "pear"], ["banana", "orange"]) == \
@@ -275,7 +289,7 @@ def classes_items(generated):
 def _said(obj, text):
     """Every word of a class occurs in the text (plurals and 'ripe and unripe X' allowed)."""
     def forms(w):
-        return {w, ru_data._plural(w) or w, w[:-1] if len(w) > 3 else w}  # strawberr(ies)
+        return {w, _plural(w) or w, w[:-1] if len(w) > 3 else w}  # strawberr(ies)
     return all(any(re.search(rf"(?<![\w-]){re.escape(f)}", text, re.I) for f in forms(w))
                for w in obj.split())
 
@@ -314,15 +328,15 @@ def test_keypoint_parts_are_never_the_classes(classes_items):
     groups = set()
     for item in parts:
         objects = item.parse["data"]["object"]
-        group = ru_data._parts_group(objects)
+        group = _parts_group(objects)
         assert group, item  # the classes are carriers
-        named = [p for p in ru_data._PARTS[group] if p in item.request.lower()]
+        named = [p for p in _PARTS[group] if p in item.request.lower()]
         assert named, item  # ... and the request names their parts
         part_words = {w.removesuffix("s") for w in re.findall(r"[a-z-]+", named[0])}
         assert not part_words & {o.removesuffix("s") for o in objects}, item
         groups.add(group)
     # things, not only creatures (the 'focus' kind adds shoes, chairs, bottles, ...)
-    assert len(groups & set(ru_data._THING_CARRIERS)) >= 2, groups
+    assert len(groups & set(_THING_CARRIERS)) >= 2, groups
 
 
 def test_negation_words_are_classes_only_as_written(classes_items):
@@ -350,7 +364,7 @@ def test_negation_words_are_classes_only_as_written(classes_items):
             seen["with or without"] += 1
         if any(" without " in o for o in objects):  # "workers without helmets": as written
             carrier, gear = next(o for o in objects if " without " in o).split(" without ", 1)
-            many = ru_data._plural(carrier) or carrier
+            many = _plural(carrier) or carrier
             assert re.search(rf"\b(?:{re.escape(carrier)}|{re.escape(many)}) without "
                              rf"{re.escape(gear)}", low), item
             seen["without"] += 1
@@ -364,11 +378,11 @@ def test_qualifiers_follow_the_seed_annotations(classes_items):
         if "qualifier" not in object_phenomena(item):
             continue
         text, objects = item.request.lower(), item.parse["data"]["object"]
-        shared = ru_data._distributed(objects)
+        shared = _distributed(objects)
         if shared and shared in text:  # "ripe and unripe tomatoes" -> ripe tomato, ...
             assert len({o.split(" ", 1)[1] for o in objects}) == 1, item  # one shared head
             seen["distributive"] += 1
-        for subject, states in ru_data._STATE_SUBJECTS:
+        for subject, states in _STATE_SUBJECTS:
             if set(objects) <= set(states) and re.search(rf"\b{re.escape(subject)}\b", text):
                 assert subject not in objects, item  # the state alone is the class
                 seen["state"] += 1
@@ -389,7 +403,7 @@ def test_late_classes_come_after_the_first_sentence(classes_items):
     for item in late:
         text = item.request.lower()
         hits = [m.start() for o in item.parse["data"]["object"]
-                for f in {o, ru_data._plural(o) or o}
+                for f in {o, _plural(o) or o}
                 if (m := re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text))]
         assert hits, item  # every late class is still written out ...
         assert re.search(r"[.!?]\s|\n", text[:min(hits)]), item  # ... after a sentence end
@@ -523,7 +537,7 @@ def test_long_lists_label_every_class_also_prefixes(hard_set):
 def test_kinds_are_the_classes_not_the_category(hard_set):
     for item in _with(hard_set, "kinds", ("lists",)):
         objects = item.parse["data"]["object"]
-        categories = {c for t in ru_data._KINDS_OF.values() for c, kinds in t
+        categories = {c for t in _KINDS_OF.values() for c, kinds in t
                       if list(kinds) == objects}
         assert categories and not categories & set(objects), item
         assert all(_said(o, item.request) for o in objects), item
@@ -641,7 +655,7 @@ def test_focus_batch_wordings_get_the_batch_form(focus_items):
     from autommlab.llm.ru_prompt import answer_from_parse
 
     worded = [i for i in focus_items if i.parse["model"]["speed"]["unit"] in ("ms", "s")
-              and ru_data._BATCH_TIME_TEXT.search(i.request)]
+              and _BATCH_TIME_TEXT.search(i.request)]
     assert len(worded) >= 20
     batch = [json.loads(answer_from_parse(i.parse, i.request))["speed"] for i in worded]
     assert sum("batch" in b for b in batch) >= 0.95 * len(worded)
@@ -659,7 +673,7 @@ def test_focus_counts_beside_a_speed_are_no_speed(focus_items):
     for item in _focus(focus_items, "count_speed"):
         speed = item.parse["model"]["speed"]
         assert speed["unit"] in ("fps", "ms"), item
-        value = ru_data._fmt(speed["value"])
+        value = _fmt(speed["value"])
         assert re.search(rf"(?<![\d.]){value} ?(?:fps|FPS|ms|frames per second)", item.request), \
             item
 
@@ -673,7 +687,7 @@ def test_focus_error_wordings_become_the_error_form(focus_items):
         written = written_metric(item.request, accuracy[0])
         assert written["name"] == "error", item
         assert to_parse_metric(written)["value"] == pytest.approx(accuracy[0]["value"])
-        assert re.search(rf"(?<![\d.]){ru_data._fmt(written['value'] * 100)}(?![\d])",
+        assert re.search(rf"(?<![\d.]){_fmt(written['value'] * 100)}(?![\d])",
                          item.request), item
     assert not re.search(r"per 1000|per 1,000", " ".join(i.request for i in focus_items))
 
@@ -687,7 +701,7 @@ def test_focus_shared_targets_give_one_entry_per_metric(focus_items):
 
 
 def test_focus_relaxed_metrics_are_not_required(focus_items):
-    canonical = {v.lower(): k for k, v in ru_data._RELAXED_NAMES.items()}
+    canonical = {v.lower(): k for k, v in _RELAXED_NAMES.items()}
     relaxed = re.compile(r"(?:\b|^)([\w-]+) (?:can be lower|matters less|is not a priority|"
                          r"doesn't matter much|is nice to have|is secondary)|(?:care (?:much )?"
                          r"about|[Ii]gnore|particular) ([\w-]+)")
@@ -711,8 +725,8 @@ def test_focus_style_labels_are_classification_classes(focus_items):
 def test_focus_keypoint_carrier_is_the_object_not_its_points(focus_items):
     for item in _focus(focus_items, "carrier_points"):
         objects = item.parse["data"]["object"]
-        assert len(objects) == 1 and objects[0] in ru_data._CARRIER_POINTS, item
-        points = {p for group in ru_data._CARRIER_POINTS[objects[0]] for p in group.split(", ")}
+        assert len(objects) == 1 and objects[0] in _CARRIER_POINTS, item
+        points = {p for group in _CARRIER_POINTS[objects[0]] for p in group.split(", ")}
         assert not points & set(objects), item
 
 
@@ -739,17 +753,17 @@ def test_focus_parameters_and_flops_keep_their_units(focus_items):
             continue
         checked += 1
         f, p = model["flops"], model["parameters"]
-        assert re.search(rf"(?<![\d.]){ru_data._fmt(f['value'])}\s?{flops_words[f['unit']]}",
+        assert re.search(rf"(?<![\d.]){_fmt(f['value'])}\s?{flops_words[f['unit']]}",
                          item.request), item
-        assert re.search(rf"(?<![\d.]){ru_data._fmt(p['value'])}{params_words[p['unit']]} "
+        assert re.search(rf"(?<![\d.]){_fmt(p['value'])}{params_words[p['unit']]} "
                          r"param", item.request), item
     assert checked >= 5
 
 
 def test_focus_capture_devices_are_no_deployment_target(focus_items):
     # the deployment phrases the generator writes; without one the hardware is unstated
-    stated = [p for entries in ru_data._HW.values() for loc, noun, _ in entries
-              for p in (loc, noun)] + [loc for loc, _ in ru_data._NO_GPU_HW]
+    stated = [p for entries in _HW.values() for loc, noun, _ in entries
+              for p in (loc, noun)] + [loc for loc, _ in _NO_GPU_HW]
     unstated = 0
     for item in _focus(focus_items, "capture_device"):
         if not any(p in item.request for p in stated):
@@ -764,5 +778,5 @@ def test_focus_shared_head_nouns_go_to_every_class(focus_items):
         heads = {o.rsplit(" ", 1)[1] for o in objects}
         assert len(heads) == 1 and len(objects) >= 2, item
         head = heads.pop()
-        assert ru_data._plural(head) in item.request, item
+        assert _plural(head) in item.request, item
         assert all(o.split(" ", 1)[0] in item.request for o in objects), item
