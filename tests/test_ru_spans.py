@@ -61,6 +61,15 @@ def test_name_candidates_keep_names_as_written(request_text: str, expected: set[
     assert expected <= set(name_candidates(request_text))
 
 
+def test_metric_words_are_never_in_a_name() -> None:
+    """"Mask AP 0.5 minimum; Mask R-CNN is fine" offers Mask R-CNN but no span with "AP"
+    (a model that lost its place wrote "AP" as the model); "AP-10K" is one word, kept."""
+    names = set(name_candidates("Instance masks, Mask AP 0.5 minimum; Mask R-CNN is fine. "
+                                "Train on AP-10K, mAP above 40, 30 FPS."))
+    assert {"Mask R-CNN", "Mask", "AP-10K"} <= names
+    assert not [n for n in names if {"AP", "mAP", "FPS"} & set(n.split())], names
+
+
 def test_span_coverage_of_the_lamp_sets_is_nearly_complete() -> None:
     """What the constraint can cost: ground-truth values that are not candidates."""
     objects = covered = names = names_covered = 0

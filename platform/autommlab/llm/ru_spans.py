@@ -36,6 +36,12 @@ ALWAYS_OBJECTS = ("person", "face")
 _SEPARATOR = re.compile(r"[,;:()\[\]{}!?\"/\n]|\.(?=\s|$)")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]|[a-z0-9]")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-.+/]*[A-Za-z0-9+]|[A-Za-z0-9]")
+#: Metric and unit words: never part of a model or dataset name (none of the 236 names
+#: of the dev sets and two generated builds has one as a word; "AP-10K" is one word).
+#: A model that lost its place wrote "AP" for "Mask AP 0.5 minimum; Mask R-CNN is fine".
+_METRIC_WORDS = frozenset({"ap", "map", "ar", "iou", "miou", "pck", "oks", "dice", "f1",
+                           "f1-score", "accuracy", "precision", "recall", "fps", "flops",
+                           "gflops", "mflops", "ms"})
 #: Suffixes that make a model name an example ("a YOLOX-s-like detector" names YOLOX-s).
 _LIKE = ("-like", "-style", "-based", "-ish")
 
@@ -108,11 +114,14 @@ def _distributed(words: list[str]) -> set[str]:
 
 def name_candidates(request: str) -> list[str]:
     """Spans of up to four words as written (case kept), for model and dataset names,
-    plus names with an "-like" suffix removed. Sorted."""
+    plus names with an "-like" suffix removed; no span holds a metric or unit word.
+    Sorted."""
     words = _NAME.findall(request)
     found: set[str] = set()
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + 4) + 1):
+            if words[end - 1].lower() in _METRIC_WORDS:
+                break  # no longer span from `start` can avoid it either
             span = " ".join(words[start:end])  # _NAME never ends a word with "."
             found.add(span)
             for suffix in _LIKE:
