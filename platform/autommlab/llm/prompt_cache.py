@@ -51,9 +51,6 @@ class PromptCache:
         _crop_to(kept, len(prompt_ids))
         self._ids, self._cache = tuple(prompt_ids), kept
 
-    def clear(self) -> None:
-        self._ids, self._cache = (), None
-
 
 def _crop_to(cache: Any, length: int) -> None:
     """Keep the first `length` positions (transformers' `crop` takes how many to drop)."""

@@ -46,14 +46,11 @@ def numbers_in(text: str) -> list[float]:
     return [to_number(m.group()) for m in _NUMBER.finditer(normalise(text))]
 
 
-def _time_written(text: str, value: float, unit: str) -> bool:
-    """`value` is written as a time in `unit` ("60 ms"), not just as some number."""
+def _written_times(text: str, unit: str) -> list[float]:
+    """Every number written as a time in `unit` ("60 ms"), not just as some number."""
     text = normalise(text)
-    for m in _NUMBER.finditer(text):
-        after = _TIME_UNIT.match(text, m.end())
-        if after and after.lastgroup == unit and _close(to_number(m.group()), value):
-            return True
-    return False
+    return [to_number(m.group()) for m in _NUMBER.finditer(text)
+            if (after := _TIME_UNIT.match(text, m.end())) and after.lastgroup == unit]
 
 
 def _close(a: float, b: float) -> bool:
@@ -75,13 +72,13 @@ def written_speed(request: str, speed: dict[str, Any]) -> dict[str, Any]:
     # figure often coincides with another number ("4 seconds per batch of 2" is 2 s; "on
     # the Raspberry Pi 5, a batch of 2 in 10 ms" is 5 ms), and then the direct form taught
     # the model to copy the batch size. Only a figure written as a time keeps it direct.
-    if (unit in ("ms", "s", "min") and _BATCH.search(request)
-            and not _time_written(request, value, unit)):
+    times = _written_times(request, unit) if unit in ("ms", "s", "min") else []
+    if _BATCH.search(request) and times and not any(_close(t, value) for t in times):
         for size in numbers:
             if size < 2 or not size.is_integer():
                 continue
-            for total in numbers:
-                if _close(total, value * size) and _time_written(request, total, unit):
+            for total in times:
+                if _close(total, value * size):
                     return {"value": tidy_number(total), "unit": unit, "batch": int(size)}
     if any(_close(n, value) for n in numbers):
         return speed  # the figure itself is written: the direct form
