@@ -89,14 +89,17 @@ def test_span_coverage_of_the_lamp_sets_is_nearly_complete() -> None:
 
 
 def test_answer_schema_narrows_only_the_copied_fields() -> None:
-    request = "Detect forklifts and pallets, something like YOLOX-s, trained on COCO."
+    request = "Detect forklifts and pallets, something like YOLOX-s, trained on COCO, 25 FPS."
     schema = answer_schema(request)
     props = schema["properties"]
     assert "forklift" in props["objects"]["items"]["enum"]
     assert "YOLOX-s" in props["model"]["anyOf"][1]["enum"]
     assert "COCO" in props["datasets"]["items"]["enum"]
-    for key in ("task", "speed", "flops", "params", "metrics", "gpu", "engine"):
+    assert props["speed"]["anyOf"][1]["properties"]["value"] == {"enum": [25]}
+    for key in ("task", "gpu", "engine"):
         assert props[key] == ANSWER_SCHEMA["properties"][key]
+    assert "enum" not in json.dumps(ANSWER_SCHEMA["properties"]["speed"]["anyOf"][1][
+        "properties"]["value"])  # not mutated
     assert "enum" not in json.dumps(ANSWER_SCHEMA["properties"]["objects"])  # not mutated
 
 

@@ -92,7 +92,8 @@ ANSWER_SCHEMA: dict[str, Any] = {
 def answer_schema(request: str) -> dict[str, Any]:
     """`ANSWER_SCHEMA` narrowed to this request: objects, datasets and the model name are
     spans of the request (`autommlab.llm.ru_spans`: a small model copies more faithfully
-    under the grammar than free, and forced span endings save forward passes)."""
+    under the grammar than free, and forced span endings save forward passes), and every
+    number is one the request writes, or its fraction (`autommlab.llm.ru_numbers`)."""
     from autommlab.llm.ru_spans import name_candidates, object_candidates
 
     schema = copy.deepcopy(ANSWER_SCHEMA)  # the constant stays put
@@ -102,7 +103,32 @@ def answer_schema(request: str) -> dict[str, Any]:
     if names:
         props["datasets"]["items"] = {"enum": names}
         props["model"] = {"anyOf": [{"type": "null"}, {"enum": names}]}
+    _narrow_numbers(props, request)
     return schema
+
+
+def _narrow_numbers(props: dict[str, Any], request: str) -> None:
+    """Each number of the answer restricted to the request's candidates (in place); a field
+    with no candidate can only be absent (null, no metric, no batch)."""
+    from autommlab.llm.ru_numbers import batch_sizes, metric_values, quantity_values
+
+    values, sizes = quantity_values(request), batch_sizes(request)
+    for key in ("speed", "flops", "params"):
+        limit = props[key]["anyOf"][1]
+        if not values:
+            props[key] = {"type": "null"}
+            continue
+        limit["properties"]["value"] = {"enum": values}
+        if "batch" in limit["properties"]:
+            if sizes:
+                limit["properties"]["batch"] = {"enum": sizes}
+            else:
+                del limit["properties"]["batch"]
+    targets = metric_values(request)
+    if targets:
+        props["metrics"]["items"]["properties"]["value"] = {"enum": targets}
+    else:
+        props["metrics"] = {"type": "array", "maxItems": 0}
 
 
 def ru_messages(request: str) -> list[Message]:
