@@ -53,7 +53,11 @@ def test_numbers_are_read_as_users_write_them() -> None:
      {"value": 10, "unit": "ms", "batch": 2}),
     ("A batch of 4 frames in 240 ms, so 60 ms per frame.", {"value": 60, "unit": "ms"},
      {"value": 60, "unit": "ms"}),
-    # the figure itself is written: the direct form, whatever else the text says
+    # a rate whose per-second figure is another number (a device's name): a rate all the
+    # same, since that number is written with no speed unit
+    ("Raspberry Pi 5. Across all cameras up to 300 photos per minute.",
+     {"value": 5, "unit": "fps"}, {"value": 300, "unit": "/min"}),
+    # the figure itself is written as a speed: the direct form, whatever else the text says
     ("At least 10 fps; that is 600 frames a minute.", {"value": 10, "unit": "fps"},
      {"value": 10, "unit": "fps"}),
     ("Under 50 ms per image.", {"value": 50, "unit": "ms"}, {"value": 50, "unit": "ms"}),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 
 from autommlab.lamp.dataset import read_lamp_jsonl
 from autommlab.llm.decoding import constrained_greedy, json_grammar, prompt_ids
@@ -18,8 +19,9 @@ from autommlab.llm.ru_numbers import (
     answer_figures,
     batch_sizes,
     candidates,
+    limit_values,
     metric_values,
-    quantity_values,
+    numbers_in,
 )
 from autommlab.llm.ru_prompt import answer_from_parse, answer_schema, ru_messages
 from llmfixtures import smol_tokenizer, tiny_llama  # noqa: F401 - fixture
@@ -30,15 +32,43 @@ REQUEST = ("Detect cars at 30 fps on a Jetson, mAP above 40, error rate under 5%
 
 
 def test_candidates_are_the_written_numbers_their_fractions_and_complements() -> None:
-    assert {30, 40, 5, 4, 120, 2.5} <= set(quantity_values(REQUEST))
-    assert 5 in quantity_values(REQUEST)  # "five" is a number as the rules read it
+    assert {30, 40, 5, 4, 120, 2.5} <= set(numbers_in(REQUEST))  # "five" is 5
+    assert limit_values(REQUEST, "flops") == [5]
+    assert limit_values(REQUEST, "params") == [2.5]
+    assert limit_values(REQUEST, "speed") == [30, 120]
     assert {0.4, 0.05, 0.95, 0.3, 0.7} <= set(metric_values(REQUEST))
     assert all(0 <= v <= 1 for v in metric_values(REQUEST))
     assert 4 in batch_sizes(REQUEST) and 2.5 not in batch_sizes(REQUEST)
     # a mistake rate (no "error" word) still offers the accuracy it implies
     assert 0.9 in metric_values("The mistake rate should be less than 10 percent.")
     # digits inside names are no numbers: "YOLOv5n" and "L4" offer nothing
-    assert quantity_values("Use YOLOv5n on an L4.") == []
+    assert numbers_in("Use YOLOv5n on an L4.") == []
+
+
+@pytest.mark.parametrize(("request_text", "field", "offered", "not_offered"), [
+    ("17 body keypoints per person, up to 4 people at once, 30 fps.", "speed", {30}, {4}),
+    ("under 500K parameters and under 50 MFLOPs", "flops", {50}, {500}),
+    ("under 500K parameters and under 50 MFLOPs", "params", {500}, {50}),
+    ("Raspberry Pi 5. It gets 300 photos per minute.", "speed", {300}, {5}),
+    ("we need to process 600 x-ray images a minute", "speed", {600}, set()),
+    ("under 2 billion floating-point operations per frame", "flops", {2}, set()),
+    ("a batch of 8 tiles in 1.6 seconds", "speed", {1.6}, {8}),
+    ("thirty frames each second, 2.5M params", "speed", {30}, {2.5}),
+    # the first unit word decides; a magnitude is decided by the word right after it
+    ("2.5M parameters and five GFLOPs", "flops", {5}, {2.5}),
+    ("under 600M FLOPs and 3M params", "flops", {600}, {3}),
+    ("under 600M FLOPs and 3M params", "params", {3}, {600}),
+    ("the parameter count must stay under 10 m and each picture within 15 ms", "params",
+     {10}, {15}),
+    ("the parameter count must stay under 10 m and each picture within 15 ms", "speed",
+     {15}, {10}),
+    ("parameters: at most 5 million", "params", {5}, set()),
+])
+def test_a_limit_offers_the_numbers_written_with_its_unit(
+        request_text: str, field: str, offered: set[float], not_offered: set[float]) -> None:
+    values = set(limit_values(request_text, field))
+    assert offered <= values
+    assert not values & not_offered
 
 
 def test_every_figure_of_the_lamp_answers_is_a_candidate() -> None:

@@ -25,13 +25,12 @@ import math
 import re
 from typing import Any
 
+from autommlab.llm.ru_numbers import limit_values, numbers_in, tidy_number
 from autommlab.understand.rules.text import NUM, normalise, to_number
 
 RATE_UNITS = {"/min": 60.0, "/h": 3600.0}
-ERROR_METRIC = "error"
-#: Numbers as users write them, read as the rules backend reads them ("1,200", "2.5", "five";
-#: not the digits inside a word such as "YOLOv5n" or "L4").
 _NUMBER = re.compile(NUM)
+ERROR_METRIC = "error"
 _MINUTE = re.compile(r"\bminute|\bmin\b|/\s*min\b", re.IGNORECASE)
 _HOUR = re.compile(r"\bhour|\bhr\b|/\s*h\b", re.IGNORECASE)
 _BATCH = re.compile(r"\bbatch|\bat a time\b", re.IGNORECASE)
@@ -39,11 +38,6 @@ _ERROR = re.compile(r"\berror|misclassif|\bwrong\b", re.IGNORECASE)
 #: A time unit right after a number ("240 ms", "2-second"), by the parse unit it spells.
 _TIME_UNIT = re.compile(r"\s*-?\s*(?:(?P<ms>ms|msecs?|milliseconds?)|(?P<s>s|secs?|seconds?)"
                         r"|(?P<min>mins?|minutes?))\b", re.IGNORECASE)
-
-
-def numbers_in(text: str) -> list[float]:
-    """Every number written in `text`, in order ("1,200" -> 1200.0)."""
-    return [to_number(m.group()) for m in _NUMBER.finditer(normalise(text))]
 
 
 def _written_times(text: str, unit: str) -> list[float]:
@@ -55,12 +49,6 @@ def _written_times(text: str, unit: str) -> list[float]:
 
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
-
-
-def tidy_number(value: float) -> int | float:
-    """6.0 -> 6 (as the answer writes numbers); other values rounded to 6 decimals."""
-    value = round(float(value), 6)
-    return int(value) if value.is_integer() else value
 
 
 def written_speed(request: str, speed: dict[str, Any]) -> dict[str, Any]:
@@ -80,8 +68,11 @@ def written_speed(request: str, speed: dict[str, Any]) -> dict[str, Any]:
             for total in times:
                 if _close(total, value * size):
                     return {"value": tidy_number(total), "unit": unit, "batch": int(size)}
-    if any(_close(n, value) for n in numbers):
-        return speed  # the figure itself is written: the direct form
+    # The same for a rate: "300 photos per minute ... Raspberry Pi 5" is 5 fps, but the 5
+    # is no speed; the direct form taught the model to copy it (`ru_numbers` would not
+    # even let it: a limit's figure is one written with a unit of that limit).
+    if any(_close(n, value) for n in limit_values(request, "speed")):
+        return speed  # the figure itself is written as a speed: the direct form
     if unit == "fps":
         for rate_unit, per, words in (("/min", 60.0, _MINUTE), ("/h", 3600.0, _HOUR)):
             if words.search(request):

@@ -108,13 +108,16 @@ def answer_schema(request: str) -> dict[str, Any]:
 
 
 def _narrow_numbers(props: dict[str, Any], request: str) -> None:
-    """Each number of the answer restricted to the request's candidates (in place); a field
-    with no candidate can only be absent (null, no metric, no batch)."""
-    from autommlab.llm.ru_numbers import batch_sizes, metric_values, quantity_values
+    """Each number of the answer restricted to the request's candidates (in place): a limit
+    to the numbers written with one of its units, a batch size to whole numbers, a metric
+    target to fractions; a field with no candidate can only be absent (null, no metric, no
+    batch)."""
+    from autommlab.llm.ru_numbers import UNIT_WORDS, batch_sizes, limit_values, metric_values
 
-    values, sizes = quantity_values(request), batch_sizes(request)
-    for key in ("speed", "flops", "params"):
+    sizes = batch_sizes(request)
+    for key in UNIT_WORDS:
         limit = props[key]["anyOf"][1]
+        values = limit_values(request, key)
         if not values:
             props[key] = {"type": "null"}
             continue
