@@ -49,6 +49,30 @@ def tiny_llama(tokenizer: Any, seed: int = 0) -> Any:
     return LlamaForCausalLM(config).eval()
 
 
+def ru_answers_of_random_models(tokenizer: Any, request: str, seeds: int) -> list[dict[str, Any]]:
+    """The RU answers random tiny Llamas (seeds 0..seeds-1) decode for `request` under its
+    `answer_schema`; each is checked to be complete and valid against that schema. What the
+    grammar lets a model write, not what a trained model would."""
+    import json
+
+    import jsonschema
+
+    from autommlab.llm.decoding import constrained_greedy, prompt_ids
+    from autommlab.llm.ru_prompt import answer_schema, ru_messages
+
+    schema = answer_schema(request)
+    ids = prompt_ids(tokenizer, ru_messages(request))
+    answers = []
+    for seed in range(seeds):
+        decoded = constrained_greedy(tiny_llama(tokenizer, seed=seed), tokenizer, ids, schema,
+                                     200)
+        assert decoded.complete, decoded.text
+        answer = json.loads(decoded.text)
+        jsonschema.validate(answer, schema)
+        answers.append(answer)
+    return answers
+
+
 Reply = str | BaseException | Callable[[Sequence[Message]], str]
 
 

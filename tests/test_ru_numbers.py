@@ -10,11 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from autommlab.lamp.dataset import read_lamp_jsonl
-from autommlab.llm.decoding import constrained_greedy, json_grammar, prompt_ids
+from autommlab.llm.decoding import json_grammar
 from autommlab.llm.ru_numbers import (
     answer_figures,
     batch_sizes,
@@ -23,8 +22,8 @@ from autommlab.llm.ru_numbers import (
     metric_values,
     numbers_in,
 )
-from autommlab.llm.ru_prompt import answer_from_parse, answer_schema, ru_messages
-from llmfixtures import smol_tokenizer, tiny_llama  # noqa: F401 - fixture
+from autommlab.llm.ru_prompt import answer_from_parse, answer_schema
+from llmfixtures import ru_answers_of_random_models, smol_tokenizer  # noqa: F401 - fixture
 
 DATA = Path(__file__).parent / "data"
 REQUEST = ("Detect cars at 30 fps on a Jetson, mAP above 40, error rate under 5%, "
@@ -87,31 +86,21 @@ def test_every_figure_of_the_lamp_answers_is_a_candidate() -> None:
 
 def test_a_model_under_the_grammar_only_writes_offered_numbers(
         smol_tokenizer: Any) -> None:  # noqa: F811
-    schema = answer_schema(REQUEST)
     offered = candidates(REQUEST)
     written = 0
-    for seed in range(4):
-        model = tiny_llama(smol_tokenizer, seed=seed)
-        ids = prompt_ids(smol_tokenizer, ru_messages(REQUEST))
-        decoded = constrained_greedy(model, smol_tokenizer, ids, schema, 200)
-        assert decoded.complete, decoded.text
-        answer = json.loads(decoded.text)
-        jsonschema.validate(answer, schema)
+    for answer in ru_answers_of_random_models(smol_tokenizer, REQUEST, seeds=4):
         for key, value in answer_figures(answer):
             written += 1
-            assert value in offered[key], (key, value, decoded.text)
+            assert value in offered[key], (key, value, answer)
     assert written  # the random models wrote figures, so the check checked something
 
 
 def test_a_request_without_numbers_can_only_get_absent_limits(
         smol_tokenizer: Any) -> None:  # noqa: F811
     request = "Detect forklifts and pallets in warehouse CCTV."
-    model = tiny_llama(smol_tokenizer, seed=1)
-    ids = prompt_ids(smol_tokenizer, ru_messages(request))
-    answer = json.loads(constrained_greedy(model, smol_tokenizer, ids,
-                                           answer_schema(request), 200).text)
-    assert answer["speed"] is answer["flops"] is answer["params"] is None
-    assert answer["metrics"] == []
+    for answer in ru_answers_of_random_models(smol_tokenizer, request, seeds=2):
+        assert answer["speed"] is answer["flops"] is answer["params"] is None
+        assert answer["metrics"] == []
 
 
 def test_the_grammar_writes_numbers_as_training_answers_do(

@@ -10,14 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from autommlab.lamp.dataset import read_lamp_jsonl
 from autommlab.llm.decoding import constrained_greedy, prompt_ids
-from autommlab.llm.ru_prompt import ANSWER_SCHEMA, answer_schema, parse_from_answer, ru_messages
+from autommlab.llm.ru_prompt import ANSWER_SCHEMA, answer_schema, parse_from_answer
 from autommlab.llm.ru_spans import ALWAYS_OBJECTS, name_candidates, object_candidates
-from llmfixtures import smol_tokenizer, tiny_llama  # noqa: F401 - fixture
+from llmfixtures import ru_answers_of_random_models, smol_tokenizer, tiny_llama  # noqa: F401 - fixture
 
 DATA = Path(__file__).parent / "data"
 
@@ -105,14 +104,7 @@ def test_answer_schema_narrows_only_the_copied_fields() -> None:
 
 def test_a_model_under_the_span_grammar_only_writes_spans(smol_tokenizer: Any) -> None:  # noqa: F811
     request = "Detect forklifts, pallets and workers in warehouse CCTV, like YOLOX-s, on COCO."
-    schema = answer_schema(request)
-    for seed in range(3):
-        model = tiny_llama(smol_tokenizer, seed=seed)
-        ids = prompt_ids(smol_tokenizer, ru_messages(request))
-        decoded = constrained_greedy(model, smol_tokenizer, ids, schema, 200)
-        assert decoded.complete, decoded.text
-        answer = json.loads(decoded.text)
-        jsonschema.validate(answer, schema)
+    for answer in ru_answers_of_random_models(smol_tokenizer, request, seeds=3):
         assert set(answer["objects"]) <= set(object_candidates(request))
         assert set(answer["datasets"]) <= set(name_candidates(request))
         assert answer["model"] is None or answer["model"] in name_candidates(request)
