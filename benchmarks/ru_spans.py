@@ -50,8 +50,9 @@ def coverage(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         offered = figure_candidates(request)
         for kind, value in answer_figures(json.loads(answer_from_parse(parse, request))):
             figures += 1
-            figures_in += value in offered[kind]
-            if value not in offered[kind]:
+            if value in offered[kind]:
+                figures_in += 1
+            else:
                 missing.append(f"{kind} {value}")
     return {"requests": len(items), "objects": objects_in / max(objects, 1),
             "requests_all_objects": requests_in / max(len(items), 1),

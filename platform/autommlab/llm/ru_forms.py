@@ -25,11 +25,10 @@ import math
 import re
 from typing import Any
 
-from autommlab.llm.ru_numbers import limit_values, numbers_in, tidy_number
-from autommlab.understand.rules.text import NUM, normalise, to_number
+from autommlab.llm.ru_numbers import NUMBER, limit_values, numbers_in, tidy_number
+from autommlab.understand.rules.text import normalise, to_number
 
 RATE_UNITS = {"/min": 60.0, "/h": 3600.0}
-_NUMBER = re.compile(NUM)
 ERROR_METRIC = "error"
 _MINUTE = re.compile(r"\bminute|\bmin\b|/\s*min\b", re.IGNORECASE)
 _HOUR = re.compile(r"\bhour|\bhr\b|/\s*h\b", re.IGNORECASE)
@@ -43,7 +42,7 @@ _TIME_UNIT = re.compile(r"\s*-?\s*(?:(?P<ms>ms|msecs?|milliseconds?)|(?P<s>s|sec
 def _written_times(text: str, unit: str) -> list[float]:
     """Every number written as a time in `unit` ("60 ms"), not just as some number."""
     text = normalise(text)
-    return [to_number(m.group()) for m in _NUMBER.finditer(text)
+    return [to_number(m.group()) for m in NUMBER.finditer(text)
             if (after := _TIME_UNIT.match(text, m.end())) and after.lastgroup == unit]
 
 

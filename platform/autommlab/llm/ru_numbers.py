@@ -30,12 +30,12 @@ from autommlab.understand.rules.text import NUM, normalise, to_number
 Number = int | float
 #: Numbers as users write them, read as the rules backend reads them ("1,200", "2.5", "five";
 #: not the digits inside a word such as "YOLOv5n" or "L4").
-_NUMBER = re.compile(NUM)
+NUMBER = re.compile(NUM)
 
 
 def numbers_in(text: str) -> list[float]:
     """Every number written in `text`, in order ("1,200" -> 1200.0)."""
-    return [to_number(m.group()) for m in _NUMBER.finditer(normalise(text))]
+    return [to_number(m.group()) for m in NUMBER.finditer(normalise(text))]
 
 
 def tidy_number(value: float) -> int | float:
@@ -84,23 +84,31 @@ def _field_of(text: str, end: int) -> str | None:
     words = _AFTER_WORD.findall(text, end, stop.start() if stop else len(text))
     for position, word in enumerate(words[:_LONGEST_WINDOW]):
         if word in MAGNITUDES:  # the word after it decides, else it is a parameter count
-            following = words[position + 1:position + 2]
+            following = words[position + 1] if position + 1 < len(words) else ""
             return next((field for field, (units, _) in UNIT_WORDS.items()
-                         if following and following[0] in units), "params")
+                         if following in units), "params")
         for field, (units, window) in UNIT_WORDS.items():
             if word in units and position < window:
                 return field
     return None
 
 
-def limit_values(request: str, field: str) -> list[Number]:
-    """Candidates for the value of the limit `field` (speed, flops, params): the numbers
-    written for it (`_field_of`). "Up to 4 people at once, 30 fps" offers 30 as a speed,
-    not 4; "under 500K parameters and under 50 MFLOPs" 50 as FLOPs, not 500."""
+def limits(request: str) -> dict[str, list[Number]]:
+    """Candidates for the value of each limit (speed, flops, params): the numbers written
+    for it (`_field_of`). "Up to 4 people at once, 30 fps" offers 30 as a speed, not 4;
+    "under 500K parameters and under 50 MFLOPs" 50 as FLOPs, not 500."""
     text = normalise(request).lower()
-    return _distinct([value for m in _NUMBER.finditer(text)
-                      if (value := to_number(m.group())) >= 0
-                      and _field_of(text, m.end()) == field])
+    found: dict[str, list[float]] = {field: [] for field in UNIT_WORDS}
+    for m in NUMBER.finditer(text):
+        value = to_number(m.group())
+        if value >= 0 and (field := _field_of(text, m.end())) is not None:
+            found[field].append(value)
+    return {field: _distinct(values) for field, values in found.items()}
+
+
+def limit_values(request: str, field: str) -> list[Number]:
+    """`limits(request)[field]`."""
+    return limits(request)[field]
 
 
 def metric_values(request: str) -> list[Number]:
@@ -132,9 +140,9 @@ def answer_figures(answer: Mapping[str, Any]) -> Iterator[tuple[str, Number]]:
 
 def candidates(request: str) -> dict[str, set[Number]]:
     """The figures the grammar offers for `request`, by `answer_figures` kind."""
-    return {**{field: set(limit_values(request, field)) for field in UNIT_WORDS},
+    return {**{field: set(values) for field, values in limits(request).items()},
             "batch": set(batch_sizes(request)), "metric": set(metric_values(request))}
 
 
-__all__ = ["UNIT_WORDS", "answer_figures", "batch_sizes", "candidates", "limit_values",
-           "metric_values", "numbers_in", "tidy_number"]
+__all__ = ["NUMBER", "UNIT_WORDS", "answer_figures", "batch_sizes", "candidates",
+           "limit_values", "limits", "metric_values", "numbers_in", "tidy_number"]

@@ -112,12 +112,11 @@ def _narrow_numbers(props: dict[str, Any], request: str) -> None:
     to the numbers written with one of its units, a batch size to whole numbers, a metric
     target to fractions; a field with no candidate can only be absent (null, no metric, no
     batch)."""
-    from autommlab.llm.ru_numbers import UNIT_WORDS, batch_sizes, limit_values, metric_values
+    from autommlab.llm.ru_numbers import batch_sizes, limits, metric_values
 
     sizes = batch_sizes(request)
-    for key in UNIT_WORDS:
+    for key, values in limits(request).items():
         limit = props[key]["anyOf"][1]
-        values = limit_values(request, key)
         if not values:
             props[key] = {"type": "null"}
             continue
